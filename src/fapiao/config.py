@@ -1,0 +1,123 @@
+"""Every setting of fapiao in one place: environment variables ``FAPIAO_*`` plus ``DATABASE_URL``.
+
+Each setting has a safe default.  ``docs/settings.md`` is the table of this registry; a test keeps
+the two in step.  The core never reads this module: interfaces read it and pass values down.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One environment variable with its default and its meaning (Chinese / English)."""
+
+    name: str
+    default: str
+    description: str
+    description_en: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "FAPIAO_DATA_DIR",
+        "(platformdirs user data dir)/fapiao",
+        "全部状态所在目录：SQLite 数据库、原始文件、密钥文件、备份",
+        "Directory that holds all state: SQLite database, originals, key file, backups",
+    ),
+    Setting(
+        "DATABASE_URL",
+        "sqlite:///$FAPIAO_DATA_DIR/fapiao.sqlite3",
+        "数据库地址；PostgreSQL 例如 postgres://user@host:5432/db",
+        "Database URL; for PostgreSQL e.g. postgres://user@host:5432/db",
+    ),
+    Setting(
+        "FAPIAO_SAMPLES_DIR",
+        "../shared/samples (relative to the checkout)",
+        "测试用真实样例文件目录（只读）",
+        "Directory of real sample files used by tests (read only)",
+    ),
+    Setting(
+        "FAPIAO_SECRET_KEY",
+        "generated once into $FAPIAO_DATA_DIR/secret.key",
+        "Django 会话签名密钥",
+        "Django signing key for sessions",
+    ),
+    Setting("FAPIAO_DEBUG", "0", "调试模式（生产环境必须为 0）", "Debug mode (must be 0 in production)"),
+    Setting(
+        "FAPIAO_ALLOWED_HOSTS",
+        "127.0.0.1,localhost",
+        "允许的主机名，逗号分隔",
+        "Allowed host names, comma separated",
+    ),
+    Setting("FAPIAO_TIME_ZONE", "Asia/Shanghai", "业务日期所用时区", "Time zone for business dates"),
+    Setting(
+        "FAPIAO_SYNC_DAYS",
+        "3",
+        "对账时视为“税务系统尚未同步”的天数",
+        "Days within which a missing invoice counts as not yet synced by the tax system",
+    ),
+    Setting(
+        "FAPIAO_MAX_UPLOAD_MB",
+        "50",
+        "单个上传文件的大小上限（MB）",
+        "Maximum size of one uploaded file (MB)",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str | None:
+    """The environment value of a registered setting, or None when unset."""
+    if name not in _BY_NAME:
+        raise KeyError(f"unknown setting {name}")
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+def data_dir() -> Path:
+    """The data directory, created when missing."""
+    value = get("FAPIAO_DATA_DIR")
+    path = Path(value) if value else Path(platformdirs.user_data_dir("fapiao", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def samples_dir() -> Path:
+    """Where the real sample files are (may not exist)."""
+    value = get("FAPIAO_SAMPLES_DIR")
+    if value:
+        return Path(value)
+    return Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+
+
+def int_setting(name: str, default: int) -> int:
+    """An integer setting, with a clear error when it is not a number."""
+    value = get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} 必须是整数 / must be an integer, got {value!r}") from None
+
+
+def bool_setting(name: str, default: bool = False) -> bool:
+    """A boolean setting: 1/true/yes/on are true."""
+    value = get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def markdown_table() -> str:
+    """The settings as the Markdown table kept in docs/settings.md."""
+    rows = ["| 变量 Variable | 默认 Default | 说明 | Description |", "|---|---|---|---|"]
+    rows += [f"| `{s.name}` | `{s.default}` | {s.description} | {s.description_en} |" for s in SETTINGS]
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,1 @@
+"""发票 (invoices): records, their lines, files and status."""
