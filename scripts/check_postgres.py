@@ -1,4 +1,4 @@
-"""Check that PostgreSQL answers before its tests run: fail under CI, skip with a notice elsewhere."""
+"""Check that PostgreSQL answers before its tests run: fail under CI, else skip with a notice."""
 
 from __future__ import annotations
 

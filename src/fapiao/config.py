@@ -48,14 +48,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Django 会话签名密钥",
         "Django signing key for sessions",
     ),
-    Setting("FAPIAO_DEBUG", "0", "调试模式（生产环境必须为 0）", "Debug mode (must be 0 in production)"),
+    Setting(
+        "FAPIAO_DEBUG", "0", "调试模式（生产环境必须为 0）", "Debug mode (must be 0 in production)"
+    ),
     Setting(
         "FAPIAO_ALLOWED_HOSTS",
         "127.0.0.1,localhost",
         "允许的主机名，逗号分隔",
         "Allowed host names, comma separated",
     ),
-    Setting("FAPIAO_TIME_ZONE", "Asia/Shanghai", "业务日期所用时区", "Time zone for business dates"),
+    Setting(
+        "FAPIAO_TIME_ZONE", "Asia/Shanghai", "业务日期所用时区", "Time zone for business dates"
+    ),
     Setting(
         "FAPIAO_SYNC_DAYS",
         "3",
@@ -119,5 +123,7 @@ def bool_setting(name: str, default: bool = False) -> bool:
 def markdown_table() -> str:
     """The settings as the Markdown table kept in docs/settings.md."""
     rows = ["| 变量 Variable | 默认 Default | 说明 | Description |", "|---|---|---|---|"]
-    rows += [f"| `{s.name}` | `{s.default}` | {s.description} | {s.description_en} |" for s in SETTINGS]
+    rows += [
+        f"| `{s.name}` | `{s.default}` | {s.description} | {s.description_en} |" for s in SETTINGS
+    ]
     return "\n".join(rows) + "\n"

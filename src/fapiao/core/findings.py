@@ -7,8 +7,9 @@ machine identifiers (``amount.gross_mismatch``); messages name the values involv
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -30,7 +31,7 @@ class Finding:
     message: str
     message_en: str
     field: str | None = None
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The finding as a JSON-ready object (values rendered as strings)."""
