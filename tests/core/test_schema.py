@@ -160,3 +160,14 @@ def test_money_round_trip(amount: Decimal) -> None:
 def test_finding_round_trip_keeps_severity() -> None:
     data = invoice_to_dict(sample_invoice())
     assert invoice_from_dict(data).findings[0].severity is Severity.WARNING
+
+
+def test_every_schema_field_is_documented() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "schema.md").read_text(encoding="utf-8")
+    properties = json_schema()["properties"]
+    names = set(properties) | set(properties["lines"]["items"]["properties"])
+    names |= set(properties["seller"]["properties"])
+    for name in names:
+        assert f"| `{name}` |" in doc, name
