@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
 
@@ -16,12 +17,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command("describe")
     def describe(
-        value: str = typer.Argument(
-            ..., help="发票号码/代码、校验码或税号 · invoice number/code, check code or tax ID"
-        ),
-        as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 · print JSON"),
+        value: Annotated[
+            str,
+            typer.Argument(help="发票号码/代码、校验码或税号 · number/code, check code or tax ID"),
+        ],
+        as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出 · print JSON")] = False,
     ) -> None:
-        """解释发票号码、代码或税号（地区、年份、种类、是否有效）· Explain a number, code or tax ID."""
+        """解释发票号码、代码或税号 · Explain an invoice number, code or tax ID."""
         try:
             description = describe_identifier(value)
         except FapiaoError as exc:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -65,14 +65,17 @@ def register(app: typer.Typer) -> None:
 
     @app.command("validate")
     def validate(
-        file: Path = typer.Argument(..., help="发票 JSON 文件 · invoices as JSON or JSON lines"),
-        as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 · print JSON"),
-        company_tax_id: str | None = typer.Option(
-            None, "--company-tax-id", help="本公司税号 · the company's tax ID"
-        ),
-        today: str | None = typer.Option(
-            None, "--today", help="校验基准日 YYYY-MM-DD · reference date (default: today, China)"
-        ),
+        file: Annotated[
+            Path, typer.Argument(help="发票 JSON 文件 · invoices as JSON or JSON lines")
+        ],
+        as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出 · print JSON")] = False,
+        company_tax_id: Annotated[
+            str | None, typer.Option(help="本公司税号 · the company's tax ID")
+        ] = None,
+        today: Annotated[
+            str | None,
+            typer.Option(help="校验基准日 YYYY-MM-DD · reference date (default: today, China)"),
+        ] = None,
     ) -> None:
         """校验发票并列出问题 · Validate invoices and list the findings."""
         try:
