@@ -100,7 +100,7 @@ KEY_FIELDS = ("number", "issue_date", "seller.tax_id", "buyer.name", "gross_amou
 
 
 def repair_xml(data: bytes) -> bytes:
-    """Fix the vendor quirks strict parsers reject: ``<:eInvoice xmlns:="">`` and undeclared prefixes."""
+    """Fix vendor quirks strict parsers reject: ``<:eInvoice xmlns:="">``, undeclared prefixes."""
     data = _BAD_ROOT.sub(rb"<\1>", data, count=1)
     data = _BAD_END.sub(rb"</\1>", data)
     for prefix, namespace in ((b"ofd", OFD_NS), (b"fp", FP_NS)):
@@ -184,7 +184,9 @@ class _Layout:
             name = local(element)
             if name == "TextObject":
                 text = "".join(
-                    "".join(code.itertext()) for code in element if local(code) == "TextCode"
+                    text_of(code, strip=False) or ""
+                    for code in element
+                    if local(code) == "TextCode"
                 )
                 object_id = element.get("ID")
                 if object_id is not None:
@@ -242,9 +244,9 @@ class _Document:
                 continue
             base = _resolve(posixpath.dirname(res_path), root.get("BaseLoc") or "") or ""
             for media in _children(root, "MultiMedia"):
-                path = _resolve(base, _first_text(media, "MediaFile"))
-                if media.get("ID") and path:
-                    layout.media.setdefault(media.get("ID", ""), path)
+                media_path = _resolve(base, _first_text(media, "MediaFile"))
+                if media.get("ID") and media_path:
+                    layout.media.setdefault(media.get("ID", ""), media_path)
         self._layout = layout
         return layout
 
@@ -478,8 +480,8 @@ class _Reading:
         for image in images:
             try:
                 texts = decoder.decode_qr(image)
-            except Exception:
-                continue
+            except Exception:  # a broken image must not stop the parse
+                texts = []
             for text in texts:
                 if looks_like_payload(text):
                     return str(text)

@@ -1,8 +1,8 @@
 """The QR code payload (二维码内容) printed on e-invoices and most paper invoices.
 
-``version,type,发票代码,发票号码,amount,YYYYMMDD,校验码,check[,]`` (formats.md §3).  The amount is
-合计金额 (excluding tax) on legacy invoices but 价税合计 (including tax) on 数电 invoices; 数电 payloads
-leave code and 校验码 empty (sometimes a single space).
+``version,type,发票代码,发票号码,amount,YYYYMMDD,校验码,check[,]`` (formats.md §3).  The
+amount is 合计金额 (excluding tax) on legacy invoices but 价税合计 (including tax) on 数电
+invoices; 数电 payloads leave code and 校验码 empty (sometimes a single space).
 """
 
 from __future__ import annotations

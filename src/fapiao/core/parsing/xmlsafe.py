@@ -51,22 +51,24 @@ def parse_xml(data: bytes, *, what: str = "XML") -> etree._Element:
     except etree.XMLSyntaxError as exc:
         raise CorruptFile(f"{what} 格式错误：{exc}", f"{what} is not well-formed: {exc}") from None
     tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    if tree.docinfo.internalDTD is not None or tree.docinfo.externalDTD is not None:
         raise UnsafeFile(f"{what} 含有 DTD，已拒绝", f"{what} contains a DTD and was refused")
     return root
 
 
 def local(element: etree._Element) -> str:
     """An element's tag without its namespace (``{ns}InvoiceNo`` → ``InvoiceNo``)."""
-    tag = element.tag
-    if not isinstance(tag, str):
+    tag: object = element.tag
+    if not isinstance(tag, str):  # comments and processing instructions
         return ""
     return tag.rsplit("}", 1)[-1]
 
 
-def text_of(element: etree._Element | None) -> str | None:
+def text_of(element: etree._Element | None, *, strip: bool = True) -> str | None:
     """All text inside an element, stripped; None when empty."""
     if element is None:
         return None
-    value = "".join(element.itertext()).strip()
+    value = "".join(str(part) for part in element.itertext())
+    if strip:
+        value = value.strip()
     return value or None

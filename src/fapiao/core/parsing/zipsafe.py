@@ -32,10 +32,11 @@ def open_zip(data: bytes, limits: Limits, *, what: str = "ZIP") -> zipfile.ZipFi
         raise CorruptFile(
             f"{what} 文件已损坏或不完整：{exc}", f"The {what} is damaged or truncated: {exc}"
         ) from None
-    if len(archive.infolist()) > limits.max_members:
+    count, most = len(archive.infolist()), limits.max_members
+    if count > most:
         raise TooLarge(
-            f"{what} 含有 {len(archive.infolist())} 个文件，超过上限 {limits.max_members}",
-            f"The {what} holds {len(archive.infolist())} members, over the limit {limits.max_members}",
+            f"{what} 含有 {count} 个文件，超过上限 {most}",
+            f"The {what} holds {count} members, over the limit {most}",
         )
     return archive
 
@@ -84,23 +85,22 @@ class Budget:
             )
         if info.flag_bits & _ENCRYPTED_FLAG:
             raise EncryptedFile(f"{name} 已加密，无法读取", f"{name} is encrypted")
-        if info.file_size > limits.max_member_bytes:
+        size, packed = info.file_size, info.compress_size
+        if size > limits.max_member_bytes:
             raise TooLarge(
-                f"{name} 解压后 {info.file_size} 字节，超过上限 {limits.max_member_bytes}",
-                f"{name} unpacks to {info.file_size} bytes, over the limit {limits.max_member_bytes}",
+                f"{name} 解压后 {size} 字节，超过上限 {limits.max_member_bytes}",
+                f"{name} unpacks to {size} bytes, over the limit {limits.max_member_bytes}",
             )
-        if info.file_size > _RATIO_FLOOR and info.file_size > limits.max_compression_ratio * max(
-            info.compress_size, 1
-        ):
+        if size > _RATIO_FLOOR and size > limits.max_compression_ratio * max(packed, 1):
             raise UnsafeFile(
-                f"{name} 压缩比异常（{info.file_size}/{info.compress_size}），疑似压缩炸弹",
-                f"{name} has a suspicious compression ratio ({info.file_size}/{info.compress_size}): "
-                "a zip bomb",
+                f"{name} 压缩比异常（{size}/{packed}），疑似压缩炸弹",
+                f"{name} has a suspicious compression ratio ({size}/{packed}): a zip bomb",
             )
-        if self.used + info.file_size > limits.max_total_unzipped_bytes:
+        total = limits.max_total_unzipped_bytes
+        if self.used + size > total:
             raise TooLarge(
-                f"解压总量超过上限 {limits.max_total_unzipped_bytes} 字节（{name}）",
-                f"Total unpacked size over the limit {limits.max_total_unzipped_bytes} bytes ({name})",
+                f"解压总量超过上限 {total} 字节（{name}）",
+                f"Total unpacked size over the limit {total} bytes ({name})",
             )
         chunks: list[bytes] = []
         size = 0
