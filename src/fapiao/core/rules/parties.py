@@ -2,9 +2,9 @@
 
 An invalid 统一社会信用代码 is a warning, not an error: real invoices carry them (the
 GB 32100-2015 check character is not always enforced by issuing software).  A legacy
-15/17/20-character 纳税人识别号 is a warning; a missing buyer number is normal for individuals (info), but not on a
-专用发票 (warning).  For a 进项 (purchase) invoice the buyer must be the company; for a 销项
-(sales) invoice the seller must be.
+15/17/20-character 纳税人识别号 is a warning; a missing buyer number is normal for
+individuals (info), but not on a 专用发票 (warning).  For a 进项 (purchase) invoice the buyer
+must be the company; for a 销项 (sales) invoice the seller must be.
 """
 
 from __future__ import annotations
