@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "fapiao.web.companies",
+    "fapiao.web.events",
     "fapiao.web.invoices",
 ]
 

@@ -1,0 +1,80 @@
+"""Writes to the event table: ``event_record`` is called by every other service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, models, transaction
+
+from fapiao.web.companies.models import Company
+from fapiao.web.events.models import Event
+
+_SYSTEM_LOCK_ID = 0x46415049  # "FAPI": serialises system-event sequence numbers on PostgreSQL
+
+
+def json_value(value: Any) -> Any:
+    """A value made JSON-safe the same way on every database (Decimal and dates as text)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Enum):
+        return json_value(value.value)
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_value(v) for v in value]
+    return str(value)
+
+
+def _next_seq(company: Company | None) -> int:
+    """The next sequence number of a company (or of the system), holding a lock until commit."""
+    if company is not None:
+        # Lock the company row: concurrent writers of one company queue here (PostgreSQL);
+        # SQLite already runs one writer at a time (IMMEDIATE transactions).
+        list(Company.objects.select_for_update().filter(pk=company.pk).values_list("pk"))
+        rows = Event.objects.filter(company=company)
+    else:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SYSTEM_LOCK_ID])
+        rows = Event.objects.filter(company__isnull=True)
+    last = rows.aggregate(last=models.Max("seq"))["last"]
+    return int(last or 0) + 1
+
+
+def event_record(
+    *,
+    company: Company | None,
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: models.Model | None,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    ip: str | None = None,
+) -> Event:
+    """Append one event (``invoice.created``, ``invoice.merged`` …) to the company's sequence."""
+    if not action:
+        raise ValueError("event action must not be empty")
+    with transaction.atomic():
+        return Event.objects.create(
+            company=company,
+            seq=_next_seq(company),
+            actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+            before=json_value(before) if before is not None else None,
+            after=json_value(after) if after is not None else None,
+            ip=ip or None,
+        )
