@@ -87,7 +87,7 @@ def _to_cents(amount: Decimal | int) -> int:
         raise AmountError(
             f"金额不是有限数：{amount}", f"The amount is not a finite number: {amount}"
         )
-    if abs(value) > MAX_AMOUNT:
+    if value.copy_abs() > MAX_AMOUNT:
         raise AmountError(
             f"金额 {amount} 超出大写金额的上限 {MAX_AMOUNT}",
             f"The amount {amount} exceeds the uppercase limit {MAX_AMOUNT}",
@@ -139,7 +139,7 @@ def from_uppercase(text: str) -> Decimal:
     items.extend(_fraction_items(text, fraction_text))
     cents = _value(text, items)
     result = Decimal(cents).scaleb(-2, context=MONEY_CONTEXT)
-    return -result if negative and cents else result
+    return result.copy_negate() if negative and cents else result
 
 
 def _normalise(text: str) -> tuple[str, bool]:
