@@ -1,0 +1,1 @@
+"""Tests of the Django application (run on SQLite and on PostgreSQL)."""
