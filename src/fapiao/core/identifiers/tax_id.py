@@ -1,10 +1,11 @@
 """纳税人识别号 (taxpayer identification number).
 
 Today an 18-character 统一社会信用代码 (USCC, GB 32100-2015: weighted mod-31 check character;
-characters 3-8 are the registering authority's GB/T 2260 area code), validated with
-``stdnum.cn.uscc``.  Legacy 纳税人识别号 of 15, 17 or 20 characters (20 = an 18-digit 居民身份证号
-+ 2 digits) and 18-digit 居民身份证号 of individual businesses are accepted with ``is_legacy``
-set, so that a rule can warn rather than reject.
+characters 3-8 are the registering authority's GB/T 2260 area code), whose check character is
+computed by ``stdnum.cn.uscc`` (which alone would refuse the letter authorities N and Y).
+Legacy 纳税人识别号 of 15, 17 or 20 characters (20 = an 18-digit 居民身份证号 + 2 digits) and
+18-digit 居民身份证号 of individual businesses are accepted with ``is_legacy`` set, so that a
+rule can warn rather than reject.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import re
 from dataclasses import dataclass
 
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum as StdnumChecksum
-from stdnum.exceptions import ValidationError as StdnumError
 
 from fapiao.core.errors import (
     InvalidChecksum,
@@ -29,6 +28,8 @@ from fapiao.core.identifiers.regions import Region, by_area_code
 
 LEGACY_LENGTHS = (15, 17, 20)
 _CHARS = re.compile(r"^[0-9A-Z]+$")
+_USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+"""GB 32100-2015: authority and kind may be letters (``N``, ``Y``), which stdnum refuses."""
 
 AUTHORITIES: dict[str, tuple[str, str]] = {
     "1": ("机构编制", "Public sector establishment"),
@@ -75,21 +76,23 @@ def compact(value: str) -> str:
     return clean(value)
 
 
-def _check_uscc(number: str) -> None:
-    try:
-        uscc.validate(number)
-    except StdnumChecksum:
-        expected = uscc.calc_check_digit(number)
-        raise InvalidChecksum(
-            f"统一社会信用代码“{number}”的校验位应为“{expected}”",
-            f"Unified social credit code {number!r}: check character should be {expected!r}",
-        ) from None
-    except StdnumError:
-        raise InvalidFormat(
-            f"统一社会信用代码“{number}”格式不正确（前 8 位应为数字，不含 I、O、S、V、Z）",
-            f"Unified social credit code {number!r}: the first 8 characters must be digits and "
+def _is_uscc(number: str) -> bool:
+    return _USCC.match(number) is not None and uscc.calc_check_digit(number) == number[17]
+
+
+def _uscc_error(number: str) -> ValidationError:
+    """Why an 18-character number that is no personal ID is not a valid USCC."""
+    if not _USCC.match(number):
+        return InvalidFormat(
+            f"统一社会信用代码“{number}”格式不正确（第 3-8 位应为数字，不含 I、O、S、V、Z）",
+            f"Unified social credit code {number!r}: characters 3-8 must be digits and "
             "I, O, S, V, Z are not allowed",
-        ) from None
+        )
+    expected = uscc.calc_check_digit(number)
+    return InvalidChecksum(
+        f"统一社会信用代码“{number}”的校验位应为“{expected}”",
+        f"Unified social credit code {number!r}: check character should be {expected!r}",
+    )
 
 
 def is_personal_id(number: str) -> bool:
@@ -116,8 +119,8 @@ def validate(value: str) -> str:
             f"Taxpayer number {number!r} may contain only digits and letters",
         )
     if len(number) == 18:
-        if not uscc.is_valid(number) and not is_personal_id(number):
-            _check_uscc(number)
+        if not _is_uscc(number) and not is_personal_id(number):
+            raise _uscc_error(number)
     elif len(number) not in LEGACY_LENGTHS:
         raise InvalidLength(
             f"纳税人识别号“{number}”应为 18 位（旧版 15、17 或 20 位），实为 {len(number)} 位",
@@ -158,7 +161,7 @@ def _region(area: str | None) -> Region | None:
 def parse(value: str) -> TaxId:
     """The parts of a valid number: scheme, registering area and region, authority."""
     number = validate(value)
-    if len(number) == 18 and uscc.is_valid(number):
+    if len(number) == 18 and _is_uscc(number):
         area = number[2:8]
         names = AUTHORITIES.get(number[0])
         return TaxId(
