@@ -1,7 +1,7 @@
 """The tables fapiao reads: the tax bureau's exports and companies' own invoice ledgers (台账).
 
-- 全量发票查询 export (电子税务局 › 发票查询统计 › 全量发票查询 › 导出): sheet ``发票基础信息``, one row
-  per invoice, and sheet ``信息汇总表`` (or ``信息汇总表1``), one row per line item.
+- 全量发票查询 export (电子税务局 › 发票查询统计 › 全量发票查询 › 导出): sheet ``发票基础信息``,
+  one row per invoice, and sheet ``信息汇总表`` (or ``信息汇总表1``), one row per line item.
 - 抵扣勾选 export (deduction selection): one row per invoice; required headers end in ``*``.
 - A ledger (发票台账) from a company's books or other accounting software, in Chinese or English,
   sometimes with pinyin initials (``fphm`` for 发票号码) as other invoice software writes them.
