@@ -176,8 +176,9 @@ _MARGIN_WORDS = ("差额征税", "差额开票", "差额纳税")
 
 
 def is_margin_taxation(*texts: str | None) -> bool:
-    """差额征税: whether any of the texts (备注, line names) marks an invoice taxed on a margin."""
+    """差额征税: whether any text (备注, line names; spaces ignored) marks margin taxation."""
     for text in texts:
-        if text and any(word in unicodedata.normalize("NFKC", text) for word in _MARGIN_WORDS):
+        compact = "".join(unicodedata.normalize("NFKC", text or "").split())
+        if any(word in compact for word in _MARGIN_WORDS):
             return True
     return False
