@@ -1,0 +1,248 @@
+"""Page geometry (版面): glyphs with boxes, grouped into lines and tokens.
+
+The PDF text layer and OCR both end up here as :class:`Glyph` objects in a top-down coordinate
+system (points for PDFs, pixels for images), so that one field extractor
+(:mod:`fapiao.core.parsing.pdf_layout`) serves both.  Text is NFKC-normalised (Kangxi
+radicals such as ``⼦⽅⼈`` become ``子方人``, full-width brackets become ASCII); whitespace glyphs
+are dropped and replaced by geometry, which also collapses PDFs that space every glyph
+(``发 票 号 码 ：``).
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """One character (字符) with its box; ``y`` grows downwards."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    score: float = 1.0
+
+    @property
+    def height(self) -> float:
+        """Box height."""
+        return self.y1 - self.y0
+
+    @property
+    def cx(self) -> float:
+        """Horizontal centre."""
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        """Vertical centre."""
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(slots=True)
+class Token:
+    """A run of glyphs without a wide gap: a label, a value, or both."""
+
+    glyphs: list[Glyph]
+
+    @property
+    def text(self) -> str:
+        """The glyphs' text joined."""
+        return "".join(g.text for g in self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        """Left edge."""
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        """Right edge."""
+        return self.glyphs[-1].x1
+
+    @property
+    def cx(self) -> float:
+        """Horizontal centre."""
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def score(self) -> float:
+        """The lowest glyph score (OCR confidence)."""
+        return min(g.score for g in self.glyphs)
+
+
+@dataclass(slots=True)
+class Line:
+    """Glyphs that share a baseline band, left to right, with their tokens."""
+
+    glyphs: list[Glyph]
+    tokens: list[Token] = field(default_factory=list)
+
+    @property
+    def y0(self) -> float:
+        """Top edge."""
+        return min(g.y0 for g in self.glyphs)
+
+    @property
+    def y1(self) -> float:
+        """Bottom edge."""
+        return max(g.y1 for g in self.glyphs)
+
+    @property
+    def cy(self) -> float:
+        """Vertical centre."""
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def text(self) -> str:
+        """The glyphs' text joined."""
+        return "".join(g.text for g in self.glyphs)
+
+
+def normalize(text: str) -> str:
+    """NFKC with the look-alikes invoices use folded (``￥`` → ``¥``)."""
+    return unicodedata.normalize("NFKC", text).replace("￥", "¥")
+
+
+def make_glyph(
+    text: str, box: tuple[float, float, float, float], score: float = 1.0
+) -> Glyph | None:
+    """A normalised glyph, or None for whitespace and control characters."""
+    value = normalize(text)
+    value = "".join(ch for ch in value if not ch.isspace() and unicodedata.category(ch) != "Cc")
+    if not value:
+        return None
+    x0, y0, x1, y1 = box
+    return Glyph(value, min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), score)
+
+
+def split_box(text: str, quad: Sequence[tuple[float, float]], score: float = 1.0) -> list[Glyph]:
+    """Glyphs of an OCR text box: the box is divided evenly among its characters.
+
+    Tall boxes (width < height, several characters) are vertical text and are divided downwards.
+    """
+    chars = [normalize(ch) for ch in text if not ch.isspace()]
+    chars = [ch for ch in chars if ch.strip()]
+    if not chars:
+        return []
+    xs = [p[0] for p in quad]
+    ys = [p[1] for p in quad]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    n = len(chars)
+    glyphs: list[Glyph] = []
+    if n > 1 and (y1 - y0) > 1.5 * (x1 - x0):
+        step = (y1 - y0) / n
+        for i, ch in enumerate(chars):
+            glyphs.append(Glyph(ch, x0, y0 + i * step, x1, y0 + (i + 1) * step, score))
+        return glyphs
+    weights = [1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in chars]
+    unit = (x1 - x0) / sum(weights)
+    x = x0
+    for ch, w in zip(chars, weights, strict=True):
+        glyphs.append(Glyph(ch, x, y0, x + w * unit, y1, score))
+        x += w * unit
+    return glyphs
+
+
+def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
+    """Group glyphs into lines by vertical overlap, top to bottom, each sorted left to right."""
+    ordered = sorted(glyphs, key=lambda g: (g.cy, g.x0))
+    lines: list[Line] = []
+    active: list[list[Any]] = []
+    for glyph in ordered:
+        active = [band for band in active if band[1] > glyph.y0]
+        best: tuple[float, list[Any]] | None = None
+        for band in active:
+            top, bottom = band[0], band[1]
+            height = bottom - top
+            if glyph.height < 0.45 * height:
+                ratio = 1.0 if top - 0.1 * height <= glyph.cy <= bottom + 0.1 * height else 0.0
+            else:
+                overlap = min(bottom, glyph.y1) - max(top, glyph.y0)
+                ratio = overlap / max(min(height, glyph.height), 1e-6)
+                if abs(glyph.cy - (top + bottom) / 2) >= 0.6 * max(height, glyph.height):
+                    ratio = 0.0
+            if ratio >= 0.5 and (best is None or ratio > best[0]):
+                best = (ratio, band)
+        if best is None:
+            line = Line([glyph])
+            lines.append(line)
+            active.append([glyph.y0, glyph.y1, line])
+        else:
+            band = best[1]
+            band[2].glyphs.append(glyph)
+            if glyph.height >= 0.45 * (band[1] - band[0]):
+                band[0], band[1] = min(band[0], glyph.y0), max(band[1], glyph.y1)
+    for line in lines:
+        line.glyphs.sort(key=lambda g: g.x0)
+        line.glyphs = _drop_overprints(line.glyphs)
+    return lines
+
+
+def _drop_overprints(glyphs: list[Glyph]) -> list[Glyph]:
+    """Drop glyphs stacked on the same spot (rotated watermark text such as 下载次数)."""
+    kept: list[Glyph] = []
+    for glyph in glyphs:
+        if (
+            kept
+            and abs(glyph.x0 - kept[-1].x0) < 0.15 * max(glyph.height, 1.0)
+            and glyph.x1 <= kept[-1].x1 + 0.5
+        ):
+            continue
+        kept.append(glyph)
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class Spacing:
+    """A page's typical glyph height and inter-glyph gap (as a fraction of the height)."""
+
+    height: float
+    gap_ratio: float
+
+    def threshold(self, line: Line, *, tight: bool = False) -> float:
+        """The gap above which two glyphs of ``line`` belong to different tokens."""
+        height = statistics.median(g.height for g in line.glyphs) or self.height
+        if tight:
+            return height * (self.gap_ratio * 1.15 + 0.35)
+        return height * (self.gap_ratio * 1.7 + 0.8)
+
+
+def measure(lines: Sequence[Line]) -> Spacing:
+    """The page's spacing: median glyph height and median small gap between neighbours."""
+    heights = [g.height for line in lines for g in line.glyphs if g.height > 0]
+    height = statistics.median(heights) if heights else 10.0
+    ratios: list[float] = []
+    for line in lines:
+        for a, b in zip(line.glyphs, line.glyphs[1:], strict=False):
+            gap = b.x0 - a.x1
+            h = max(a.height, b.height, 1e-6)
+            if -0.2 * h < gap < 3.5 * h:
+                ratios.append(max(gap, 0.0) / h)
+    return Spacing(height, statistics.median(ratios) if ratios else 0.0)
+
+
+def tokenize(line: Line, spacing: Spacing, *, tight: bool = False) -> list[Token]:
+    """Split a line into tokens where the gap exceeds the page's spacing threshold."""
+    limit = spacing.threshold(line, tight=tight)
+    tokens: list[Token] = []
+    for glyph in line.glyphs:
+        if tokens and glyph.x0 - tokens[-1].glyphs[-1].x1 <= limit:
+            tokens[-1].glyphs.append(glyph)
+        else:
+            tokens.append(Token([glyph]))
+    return tokens
+
+
+def build_lines(glyphs: Iterable[Glyph]) -> tuple[list[Line], Spacing]:
+    """Lines with tokens, and the spacing used to cut them."""
+    lines = group_lines(glyphs)
+    spacing = measure(lines)
+    for line in lines:
+        line.tokens = tokenize(line, spacing)
+    return lines, spacing

@@ -1,0 +1,459 @@
+"""Fields of a printed invoice (票面) read by position: labels, then the values beside them.
+
+Shared by the PDF text layer and OCR (both give :class:`~fapiao.core.parsing.layout.Glyph`
+objects).  Labels such as ``发票号码：`` are found in the tokens of each line and their value is
+the rest of the token or the next token to the right; reading order is never trusted.  The
+buyer (购买方) and seller (销售方) blocks are told apart by the positions of their vertical block
+labels: on a 数电 layout the buyer is left and the seller right, on the legacy layout the buyer
+is on top and the seller at the bottom; each 名称/纳税人识别号 label belongs to the block label
+nearest on its left whose vertical span covers it.  See docs/reference formats.md §6.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fapiao.core.invoice import FieldInfo, FieldSource, Invoice, InvoiceKind
+from fapiao.core.parsing import values
+from fapiao.core.parsing.layout import (
+    Glyph,
+    Line,
+    Spacing,
+    Token,
+    build_lines,
+    group_lines,
+    make_glyph,
+    tokenize,
+)
+from fapiao.core.parsing.pdf_layout_items import ITEM_HEADERS, header_columns, read_items
+
+_LABELS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        [
+            *(("items", h) for h in ITEM_HEADERS),
+            ("gross_upper", "价税合计(大写)"),
+            ("gross_upper", "价税合计"),
+            ("gross_lower", "(小写)"),
+            ("tax_id", "统一社会信用代码/纳税人识别号"),
+            ("tax_id", "纳税人识别号"),
+            ("tax_id", "统一社会信用代码"),
+            ("number", "发票号码"),
+            ("code", "发票代码"),
+            ("date", "开票日期"),
+            ("check_code", "校验码"),
+            ("machine", "机器编号"),
+            ("address_phone", "地址、电话"),
+            ("address_phone", "地址电话"),
+            ("bank_account", "开户行及账号"),
+            ("total", "合计"),
+            ("drawer", "开票人"),
+            ("payee", "收款人"),
+            ("reviewer", "复核"),
+            ("name", "名称"),
+            ("password", "密码区"),
+        ],
+        key=lambda kv: -len(kv[1]),
+    )
+)
+_PARTY_KEYS = ("name", "tax_id", "address_phone", "bank_account")
+_MONEY = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+_UPPER = re.compile(r"(?:\(?负数\)?)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]+")
+_RED_DIGITAL = re.compile(r"被红冲蓝字(?:数电)?发票号码:?(\d{20})")
+_RED_LEGACY = re.compile(r"对应正数发票代码:?(\d{10,12})号码:?(\d{8})")
+_RED_CONFIRM = re.compile(r"红字发票信息确认单编号:?(\d{8,20})")
+
+
+@dataclass(slots=True)
+class Hit:
+    """One label found in a token."""
+
+    key: str
+    line: int
+    token: int
+    start: int
+    end: int
+
+    def x0(self, lines: Sequence[Line]) -> float:
+        """Left edge of the label."""
+        return _glyph_at(lines[self.line].tokens[self.token], self.start).x0
+
+    def cy(self, lines: Sequence[Line]) -> float:
+        """Vertical centre of the label."""
+        return _glyph_at(lines[self.line].tokens[self.token], self.start).cy
+
+
+def _glyph_at(token: Token, index: int) -> Glyph:
+    pos = 0
+    for glyph in token.glyphs:
+        pos += len(glyph.text)
+        if index < pos:
+            return glyph
+    return token.glyphs[-1]
+
+
+def page_glyphs(page: Any) -> list[Glyph]:
+    """The glyphs of a pypdfium2 page with boxes in top-down points."""
+    height = float(page.get_height())
+    textpage = page.get_textpage()
+    glyphs: list[Glyph] = []
+    try:
+        count = textpage.count_chars()
+        for i in range(count):
+            text = textpage.get_text_range(i, 1)
+            left, bottom, right, top = textpage.get_charbox(i)
+            glyph = make_glyph(text, (left, height - top, right, height - bottom))
+            if glyph is not None and glyph.height > 0:
+                glyphs.append(glyph)
+    finally:
+        textpage.close()
+    return glyphs
+
+
+def join_spaced_labels(line: Line) -> None:
+    """Merge tokens that together spell a label (``合    计``, ``单 位``) into one token."""
+    if len(line.tokens) < 2:
+        return
+    texts = [t.text for t in line.tokens]
+    starts: list[int] = []
+    pos = 0
+    for text in texts:
+        starts.append(pos)
+        pos += len(text)
+    joined = "".join(texts)
+    merges: list[tuple[int, int]] = []
+    for _, label in _LABELS:
+        at = joined.find(label)
+        while at >= 0:
+            if at in starts:
+                first = starts.index(at)
+                last = first
+                while last + 1 < len(starts) and starts[last + 1] < at + len(label):
+                    last += 1
+                if last > first:
+                    merges.append((first, last))
+            at = joined.find(label, at + 1)
+    if not merges:
+        return
+    tokens: list[Token] = []
+    skip_until = -1
+    for i, token in enumerate(line.tokens):
+        if i <= skip_until:
+            continue
+        span = next(((a, b) for a, b in merges if a == i), None)
+        if span:
+            glyphs = [g for t in line.tokens[span[0] : span[1] + 1] for g in t.glyphs]
+            tokens.append(Token(glyphs))
+            skip_until = span[1]
+        else:
+            tokens.append(token)
+    line.tokens = tokens
+
+
+def find_hits(lines: Sequence[Line]) -> list[Hit]:
+    """Every label in every token, longest labels first, no overlaps."""
+    hits: list[Hit] = []
+    for line in lines:
+        join_spaced_labels(line)
+    for li, line in enumerate(lines):
+        for ti, token in enumerate(line.tokens):
+            text = token.text
+            taken = [False] * len(text)
+            for key, label in _LABELS:
+                at = text.find(label)
+                while at >= 0:
+                    if not any(taken[at : at + len(label)]):
+                        taken[at : at + len(label)] = [True] * len(label)
+                        hits.append(Hit(key, li, ti, at, at + len(label)))
+                    at = text.find(label, at + 1)
+    hits.sort(key=lambda h: (h.line, h.token, h.start))
+    return hits
+
+
+class _Reader:
+    def __init__(self, lines: list[Line], spacing: Spacing, glyphs: Sequence[Glyph]) -> None:
+        self.lines = lines
+        self.spacing = spacing
+        self.glyphs = glyphs
+        self.hits = find_hits(lines)
+        self.scores: dict[str, float] = {}
+
+    def first(self, key: str) -> Hit | None:
+        return next((h for h in self.hits if h.key == key), None)
+
+    def label_box(self, hit: Hit) -> tuple[float, float, float]:
+        """Right edge, top and bottom of a label."""
+        token = self.lines[hit.line].tokens[hit.token]
+        first = _glyph_at(token, hit.start)
+        last = _glyph_at(token, hit.end - 1)
+        return last.x1, min(first.y0, last.y0), max(first.y1, last.y1)
+
+    def neighbours(self, hit: Hit) -> list[Token]:
+        """Unlabelled tokens to the right of a label that share its height band."""
+        x1, top, bottom = self.label_box(hit)
+        height = bottom - top
+        stops = [
+            self.lines[h.line].tokens[h.token].x0
+            for h in self.hits
+            if h.line == hit.line and h.token > hit.token and h.start == 0
+        ]
+        limit = min(stops) if stops else float("inf")
+        labelled = {(h.line, h.token) for h in self.hits if h.start == 0}
+        found: list[Token] = []
+        for li in range(max(0, hit.line - 3), min(len(self.lines), hit.line + 4)):
+            line = self.lines[li]
+            for ti, token in enumerate(line.tokens):
+                if (li, ti) in labelled or (li == hit.line and ti <= hit.token):
+                    continue
+                if not (x1 - 0.5 * height <= token.x0 < limit):
+                    continue
+                t_top = min(g.y0 for g in token.glyphs)
+                t_bottom = max(g.y1 for g in token.glyphs)
+                overlap = min(bottom, t_bottom) - max(top, t_top)
+                if overlap >= 0.1 * min(height, t_bottom - t_top):
+                    found.append(token)
+        return sorted(found, key=lambda t: t.x0)
+
+    def value(self, hit: Hit, *, chain: re.Pattern[str] | None = None) -> tuple[str, float]:
+        """The text after a label: rest of its token, else the nearest tokens to the right."""
+        token = self.lines[hit.line].tokens[hit.token]
+        later = [h.start for h in self.hits if (h.line, h.token) == (hit.line, hit.token)]
+        stop = min([s for s in later if s > hit.start] + [len(token.text)])
+        text = token.text[hit.end : stop].strip(":")
+        score = token.score
+        if (text and not (chain and chain.fullmatch(text))) or stop < len(token.text):
+            return text, score
+        for nxt in self.neighbours(hit):
+            text += nxt.text.strip(":")
+            score = min(score, nxt.score)
+            if not (chain and chain.fullmatch(text)):
+                break
+        return text.strip(":"), score
+
+
+def _stack(glyphs: Sequence[Glyph], start: Glyph, height: float) -> list[Glyph]:
+    """Glyphs stacked vertically below ``start`` (a vertical block label)."""
+    chain = [start]
+    while True:
+        last = chain[-1]
+        below = [
+            g
+            for g in glyphs
+            if abs(g.cx - last.cx) < 0.6 * height and 0 <= g.y0 - last.y1 < 3.5 * height
+        ]
+        if not below:
+            return chain
+        chain.append(min(below, key=lambda g: g.y0))
+
+
+def _markers(reader: _Reader) -> list[tuple[str, float, float, float]]:
+    """Block labels: (party, x, top, bottom) for 购买方 (buyer) and 销售方 (seller)."""
+    height = reader.spacing.height
+    found: list[tuple[str, float, float, float]] = []
+    for glyph in reader.glyphs:
+        party = {"购": "buyer", "销": "seller"}.get(glyph.text)
+        if party is None:
+            continue
+        chain = _stack(reader.glyphs, glyph, height)
+        if len(chain) >= 3 and chain[1].text in "买售方":
+            found.append((party, glyph.x0, chain[0].y0, chain[-1].y1))
+    if not found:
+        for line in reader.lines:
+            for token in line.tokens:
+                text = token.text.strip(":")
+                if text in {"购买方", "购买方信息", "购方"}:
+                    found.append(("buyer", token.x0, line.y0 - 4 * height, line.y1 + 4 * height))
+                elif text in {"销售方", "销售方信息", "销方"}:
+                    found.append(("seller", token.x0, line.y0 - 4 * height, line.y1 + 4 * height))
+    return found
+
+
+def _party_of(
+    reader: _Reader, hit: Hit, markers: Sequence[tuple[str, float, float, float]]
+) -> str | None:
+    x, y = hit.x0(reader.lines), hit.cy(reader.lines)
+    margin = 1.5 * reader.spacing.height
+    covering = [m for m in markers if m[1] <= x + margin and m[2] - margin <= y <= m[3] + margin]
+    if covering:
+        return max(covering, key=lambda m: m[1])[0]
+    if markers:
+        return min(markers, key=lambda m: abs(m[1] - x) + abs((m[2] + m[3]) / 2 - y))[0]
+    return None
+
+
+def _remark(reader: _Reader) -> tuple[str | None, float]:
+    height = reader.spacing.height
+    span: tuple[float, float, float] | None = None
+    for glyph in reader.glyphs:
+        if glyph.text == "备":
+            chain = _stack(reader.glyphs, glyph, height)
+            if len(chain) >= 2 and chain[1].text == "注":
+                span = (max(g.x1 for g in chain[:2]), chain[0].y0, chain[1].y1)
+                break
+    if span is None:
+        return None, 1.0
+    x, top, bottom = span
+    glyphs = [
+        g for g in reader.glyphs if g.x0 > x and top - 2 * height <= g.cy <= bottom + 2 * height
+    ]
+    lines = group_lines(glyphs)
+    rows: list[str] = []
+    score = 1.0
+    for line in lines:
+        tokens = tokenize(line, reader.spacing)
+        rows.append(" ".join(t.text for t in tokens))
+        score = min([score, *(t.score for t in tokens)])
+    return ("\n".join(rows) or None), score
+
+
+def _amounts(tokens: Sequence[Token]) -> list[str]:
+    text = " ".join(t.text for t in tokens).replace("¥", " ")
+    return _MONEY.findall(text)
+
+
+def _kind(lines: Sequence[Line]) -> InvoiceKind | None:
+    for line in lines[:8]:
+        kind = values.kind_from_title(line.text)
+        if kind is not None:
+            return kind
+    return None
+
+
+def extract(glyphs: Sequence[Glyph], *, source: FieldSource, confidence: float) -> Invoice | None:
+    """The invoice printed on a page, or None when the page carries no invoice header."""
+    lines, spacing = build_lines(glyphs)
+    reader = _Reader(lines, spacing, glyphs)
+    if not any(h.key in {"number", "code", "date"} for h in reader.hits):
+        return None
+    found: dict[str, Any] = {}
+    scores: dict[str, float] = {}
+
+    def put(name: str, value: Any, score: float) -> None:
+        if value is not None and value != "" and name not in found:
+            found[name] = value
+            scores[name] = score
+
+    digits = re.compile(r"[\d ]+")
+    for key, pattern in (("number", r"\d{20}|\d{8}"), ("code", r"\d{12}|\d{10}")):
+        hit = reader.first(key)
+        if hit:
+            text, score = reader.value(hit)
+            match = re.search(pattern, text)
+            put(key, match[0] if match else None, score)
+    hit = reader.first("check_code")
+    if hit:
+        text, score = reader.value(hit, chain=digits)
+        compact = re.sub(r"\D", "", text)
+        put("check_code", compact if len(compact) == 20 else None, score)
+    hit = reader.first("date")
+    if hit:
+        text, score = reader.value(hit)
+        put("issue_date", values.date(text), score)
+
+    markers = _markers(reader)
+    order = {"buyer": 0, "seller": 0}
+    for hit in reader.hits:
+        if hit.key not in _PARTY_KEYS:
+            continue
+        party = _party_of(reader, hit, markers)
+        if party is None:
+            party = "buyer" if order["buyer"] <= order["seller"] else "seller"
+        order[party] += 1
+        text, score = reader.value(hit)
+        if hit.key == "tax_id":
+            match = re.search(r"[0-9A-Z]{15,20}", text.upper())
+            put(f"{party}.tax_id", match[0] if match else None, score)
+        else:
+            put(f"{party}.{hit.key}", values.clean(text), score)
+
+    total = next(
+        (
+            h
+            for h in reader.hits
+            if h.key == "total" and h.line > (reader.first("items") or h).line - 1
+        ),
+        None,
+    )
+    if total:
+        right = reader.neighbours(total)
+        found_amounts = _amounts(right)
+        score = min([1.0, *(t.score for t in right)])
+        if found_amounts:
+            put("net_amount", values.money(found_amounts[0]), score)
+        if len(found_amounts) >= 2:
+            put("tax_amount", values.money(found_amounts[-1]), score)
+    hit = reader.first("gross_lower")
+    if hit:
+        text, score = reader.value(hit)
+        amounts = _MONEY.findall(text.replace("¥", " "))
+        put("gross_amount", values.money(amounts[0]) if amounts else None, score)
+    hit = reader.first("gross_upper")
+    if hit:
+        text, score = reader.value(hit)
+        upper = _UPPER.search(text.replace("⊗", ""))
+        put("gross_amount_text", upper[0] if upper else None, score)
+        if "gross_amount" not in found:
+            amounts = _amounts(reader.neighbours(hit))
+            put("gross_amount", values.money(amounts[-1]) if amounts else None, score)
+    hit = reader.first("drawer")
+    if hit:
+        text, score = reader.value(hit)
+        put("drawer", values.clean(text), score)
+    remark, remark_score = _remark(reader)
+    put("remark", remark, remark_score)
+
+    lines_found: list[dict[str, Any]] = []
+    items_hit = reader.first("items")
+    if items_hit:
+        columns = header_columns(lines[items_hit.line])
+        ends = [h.line for h in reader.hits if h.key in {"total", "gross_upper", "gross_lower"}]
+        end = min([e for e in ends if e > items_hit.line] + [len(lines)])
+        if columns:
+            lines_found, items_score = read_items(lines, items_hit.line, end, spacing, columns)
+            scores["lines"] = items_score
+
+    kind = _kind(lines) or values.kind_from_code(found.get("code"))
+    if kind is None and values.is_digital_number(found.get("number")):
+        kind = None
+    put("kind", kind, 1.0)
+    compact_remark = (remark or "").replace(" ", "").replace("\n", "")
+    red_text = "".join(line.text for line in lines[:8])
+    gross = found.get("gross_amount")
+    is_red = (gross is not None and gross < 0) or "负数" in (found.get("gross_amount_text") or "")
+    is_red = is_red or "销项负数" in red_text or "红字" in red_text
+    if is_red:
+        put("is_red", True, 1.0)
+        match = _RED_DIGITAL.search(compact_remark)
+        put("original_number", match[1] if match else None, remark_score)
+        legacy = _RED_LEGACY.search(compact_remark)
+        if legacy:
+            put("original_code", legacy[1], remark_score)
+            put("original_number", legacy[2], remark_score)
+        confirm = _RED_CONFIRM.search(compact_remark)
+        put("red_confirmation_number", confirm[1] if confirm else None, remark_score)
+
+    invoice = values.assemble(found, source=source, confidence=confidence, lines=lines_found)
+    fields = {
+        name: FieldInfo(source, round(confidence * scores.get(name, 1.0), 4))
+        for name in invoice.fields
+    }
+    return _replace_fields(invoice, fields)
+
+
+def _replace_fields(invoice: Invoice, fields: dict[str, FieldInfo]) -> Invoice:
+    import dataclasses
+
+    return dataclasses.replace(invoice, fields=fields)
+
+
+def has_header(glyphs: Sequence[Glyph]) -> bool:
+    """Whether the glyphs carry an invoice header (发票号码 or 发票代码 label)."""
+    text = "".join(g.text for g in glyphs)
+    return "发票号码" in text or "发票代码" in text
+
+
+def build(glyphs: Sequence[Glyph]) -> tuple[list[Line], Spacing]:
+    """Lines and spacing of a page (exposed for diagnostics and tests)."""
+    return build_lines(glyphs)
