@@ -11,7 +11,7 @@ from web.companies.factories import CompanyFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _files_root(tmp_path: Path, settings: Any) -> Path:
+def files_root(tmp_path: Path, settings: Any) -> Path:
     """Stored originals of each test land in its own temporary directory."""
     root = tmp_path / "files"
     settings.MEDIA_ROOT = root

@@ -76,8 +76,11 @@ class InvalidTransitionError(ValueError):
     code = "invoice.invalid_transition"
 
     def __init__(self, current: str, target: str) -> None:
-        self.message = f"审核状态不能从“{current}”变为“{target}”"
-        self.message_en = f"Review status cannot change from {current!r} to {target!r}"
+        current_status, target_status = ReviewStatus(current), ReviewStatus(target)
+        self.message = f"审核状态不能从“{current_status.label}”变为“{target_status.label}”"
+        self.message_en = (
+            f"Review status cannot change from {current_status.value} to {target_status.value}"
+        )
         super().__init__(f"{self.message} / {self.message_en}")
 
 
@@ -255,19 +258,25 @@ def _create(
     invoice: Invoice,
     actor: AbstractBaseUser | None,
 ) -> InvoiceRecord:
+    values = {p: to_column(p, core_value(invoice, p)) for p in SCALAR_FIELDS}
+    provenance = fields_to_json(invoice.fields)
+    if invoice.lines and "lines" not in provenance:
+        info = _lines_info(invoice)
+        if info is not None:
+            provenance["lines"] = fields_to_json({"lines": info})["lines"]
+    findings = list(invoice.findings)
+    settled = _settle_totals(values, provenance)
+    if settled is not None:
+        findings.append(settled)
     record = InvoiceRecord(
         company=company,
         direction=direction,
         identity_key=key,
         created_by=_user(actor),
-        fields=fields_to_json(invoice.fields),
-        findings=findings_to_json(invoice.findings),
-        **{column_name(p): to_column(p, core_value(invoice, p)) for p in SCALAR_FIELDS},
+        fields=provenance,
+        findings=findings_to_json(findings),
+        **{column_name(p): v for p, v in values.items()},
     )
-    if invoice.lines and "lines" not in invoice.fields:
-        info = _lines_info(invoice)
-        if info is not None:
-            record.fields["lines"] = fields_to_json({"lines": info})["lines"]
     record.save()
     InvoiceLineRecord.objects.bulk_create(
         line_to_record(line, invoice=record, position=i)
@@ -286,28 +295,64 @@ def _snapshot(record: InvoiceRecord) -> dict[str, Any]:
     return data
 
 
+_AMOUNT_LABELS = {"gross_amount": "价税合计", "tax_amount": "税额", "net_amount": "金额"}
+
+
+def _settle_totals(
+    values: dict[str, Any], provenance: dict[str, Any]
+) -> core_findings.Finding | None:
+    """Keep 价税合计 = 金额 + 税额 (a database constraint): clear the least trusted of the three.
+
+    The cleared value stays in the finding (and in the event), for the reviewer to decide.
+    """
+    net, tax, gross = (values[p] for p in ("net_amount", "tax_amount", "gross_amount"))
+    if net is None or tax is None or gross is None or net + tax == gross:
+        return None
+    weakest = min(_AMOUNT_LABELS, key=lambda p: _stored_rank(provenance.get(p)))  # ties: gross
+    dropped, source = values[weakest], (provenance.pop(weakest, None) or {}).get("source")
+    values[weakest] = None
+    label = _AMOUNT_LABELS[weakest]
+    return core_findings.warning(
+        "invoice.amount_dropped",
+        f"价税合计 {gross} 不等于金额 {net} 加税额 {tax}：已清空可信度最低的{label} {dropped}"
+        f"（来源 {source or '未知'}），请核对",
+        f"Gross {gross} is not net {net} plus tax {tax}: cleared the least trustworthy "
+        f"{weakest} {dropped} (from {source or 'unknown'}); please check",
+        field=weakest,
+        values={"net_amount": net, "tax_amount": tax, "gross_amount": gross, "source": source},
+    )
+
+
 def _merge(record: InvoiceRecord, invoice: Invoice) -> tuple[dict[str, Any], dict[str, Any]]:
     """Take each field from the incoming reading where its source is better; return the changes."""
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
     provenance = dict(record.fields or {})
-    disagreements = []
+    original = {p: getattr(record, column_name(p)) for p in SCALAR_FIELDS}
+    values = dict(original)
+    new_findings = list(invoice.findings)
     for path in SCALAR_FIELDS:
-        column = column_name(path)
         info = invoice.fields.get(path)
         incoming = to_column(path, core_value(invoice, path))
         if _is_empty(path, incoming, info):
             continue
-        current = getattr(record, column)
-        stored = provenance.get(path)
+        current, stored = values[path], provenance.get(path)
         if _is_empty(path, current, stored) or _rank(info) > _stored_rank(stored):
-            if current != incoming:
-                before[column], after[column] = json_value(current), json_value(incoming)
-                setattr(record, column, incoming)
+            values[path] = incoming
             if info is not None:
                 provenance[path] = fields_to_json({path: info})[path]
+            else:
+                provenance.pop(path, None)
         elif current != incoming:
-            disagreements.append(_disagreement(path, current, incoming, provenance.get(path), info))
+            new_findings.append(_disagreement(path, current, incoming, stored, info))
+    settled = _settle_totals(values, provenance)
+    if settled is not None:
+        new_findings.append(settled)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for path, value in values.items():
+        if value != original[path]:
+            column = column_name(path)
+            before[column], after[column] = json_value(original[path]), json_value(value)
+            setattr(record, column, value)
     lines_info = _lines_info(invoice)
     replace_lines = bool(invoice.lines) and (
         not record.lines.exists() or _rank(lines_info) > _stored_rank(provenance.get("lines"))
@@ -324,7 +369,7 @@ def _merge(record: InvoiceRecord, invoice: Invoice) -> tuple[dict[str, Any], dic
             provenance["lines"] = fields_to_json({"lines": lines_info})["lines"]
     findings = list(record.findings or [])
     seen = {(f.get("code"), f.get("field"), f.get("message")) for f in findings}
-    for item in findings_to_json((*invoice.findings, *disagreements)):
+    for item in findings_to_json(new_findings):
         if (item["code"], item["field"], item["message"]) not in seen:
             seen.add((item["code"], item["field"], item["message"]))
             findings.append(item)
