@@ -23,7 +23,7 @@ from lxml import etree
 
 from fapiao.core.errors import FapiaoError, InvalidFormat, NotAnInvoice
 from fapiao.core.findings import Finding, info
-from fapiao.core.invoice import FieldSource, Invoice, InvoiceKind, Trust
+from fapiao.core.invoice import FieldInfo, FieldSource, Invoice, InvoiceKind, Trust
 from fapiao.core.parsing import values as v
 from fapiao.core.parsing.base import FileFormat, ParsedInvoice, ParseOptions, ParseResult
 from fapiao.core.parsing.merge import merge
@@ -272,11 +272,11 @@ def _lines_and_values(
 def _read_einvoice(root: etree._Element) -> tuple[dict[str, Any], list[dict[str, Any]], str | None]:
     """The legacy ``eInvoice`` attachment: values, lines and the GraphCode text."""
     goods = _children(root, "GoodsInfo")
-    in_goods = {id(e) for g in goods for e in g.iter()}
+    in_goods = {e for g in goods for e in g.iter()}  # the set keeps the proxies alive
     top = [
         (local(e), text_of(e), False)
         for e in root.iter()
-        if id(e) not in in_goods and len(e) == 0 and local(e) not in LINE_FIELDS
+        if e not in in_goods and len(e) == 0 and local(e) not in LINE_FIELDS
     ]
     values, _ = _lines_and_values(top)
     lines = []
@@ -415,12 +415,12 @@ class _Reading:
                 continue
             top.append((name, text, False))
         values, flat = _lines_and_values(top)
-        values["kind"] = self._title_kind(layout)
+        values["kind"] = self.title_kind()
         self._add(values, lines or flat, Trust.HIGH)
 
-    @staticmethod
-    def _title_kind(layout: _Layout) -> InvoiceKind | None:
-        for title in layout.titles:
+    def title_kind(self) -> InvoiceKind | None:
+        """The kind named by the printed title in the page or template content."""
+        for title in self.doc.layout().titles:
             kind = v.kind_from_title(title)
             if kind is not None:
                 return kind
@@ -505,10 +505,10 @@ class _Reading:
         return candidate
 
 
-def _finish(invoice: Invoice, extra: list[Finding]) -> Invoice:
+def _finish(invoice: Invoice, reading: _Reading) -> Invoice:
     updates: dict[str, Any] = {}
     if invoice.kind is InvoiceKind.OTHER:
-        kind = v.kind_from_code(invoice.code)
+        kind = v.kind_from_code(invoice.code) or reading.title_kind()
         if kind is not None:
             updates["kind"] = kind
     if not invoice.is_red and any(
@@ -521,12 +521,13 @@ def _finish(invoice: Invoice, extra: list[Finding]) -> Invoice:
             updates.update(link)
             updates["is_red"] = True
     fields = dict(invoice.fields)
+    derived = FieldInfo(FieldSource.OFD, Trust.GOOD.confidence)  # inferred, not read
     for name in updates:
-        fields.setdefault(name, next(iter(invoice.fields.values())))
+        fields.setdefault(name, derived)
     return dataclasses.replace(
         v.with_fields(invoice, updates),
         fields=fields,
-        findings=invoice.findings + tuple(f for f in extra if f not in invoice.findings),
+        findings=invoice.findings + tuple(f for f in reading.findings if f not in invoice.findings),
     )
 
 
@@ -549,7 +550,7 @@ def read_ofd(data: bytes, options: ParseOptions) -> Invoice:
         qr = reading.qr_candidate(text) if text else None
         if qr is not None:
             merged = merge([*candidates, qr])
-    return _finish(merged, reading.findings)
+    return _finish(merged, reading)
 
 
 class OfdParser:
