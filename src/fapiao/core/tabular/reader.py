@@ -218,7 +218,7 @@ def number_text(value: float) -> str:
     text = repr(value)
     if "e" in text:
         text = format(Decimal(text), "f")
-    return text
+    return text.removesuffix(".0")
 
 
 def _classify(row: Row, header: Row, key: int) -> SkipReason | None:
