@@ -69,6 +69,7 @@ def test_rules_are_registered():
         Invoice(kind=InvoiceKind.VAT_SPECIAL_PAPER, code="1100194130", number="00012345"),
         Invoice(kind=InvoiceKind.MOTOR_VEHICLE, code="144001900101", number="00012345"),
         Invoice(kind=InvoiceKind.OTHER, number="25322000000365404822"),
+        Invoice(kind=InvoiceKind.OTHER, number="2532 2000 0003 6540 4822"),
         Invoice(kind=InvoiceKind.OTHER, number="00012345", code="9999999999"),
         dataclasses.replace(PAPER, kind=InvoiceKind.VAT_ORDINARY_PAPER, digital_number=None),
         dataclasses.replace(PAPER, check_code="16197833567414507415"),

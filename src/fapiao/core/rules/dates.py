@@ -61,8 +61,8 @@ def identifier_year_rule(invoice: Invoice, context: RuleContext) -> Iterator[Fin
     if issued is None:
         return
     number = _digital_number(invoice)
-    if number is not None and digital_number.parse(number).year != issued.year:
-        year = digital_number.parse(number).year
+    year = None if number is None else digital_number.parse(number).year
+    if year is not None and year != issued.year:
         yield warning(
             "date.number_year_mismatch",
             f"数电票号码“{number}”的年份 {year} 与开票日期 {issued.isoformat()} 不符",

@@ -41,10 +41,11 @@ LEGACY = frozenset(
 
 def _any_number(value: str) -> str:
     """An 8-digit legacy or a 20-digit 数电 number (kinds that may be either)."""
-    if len(value) == 20:
-        return digital_number.validate(value)
-    if len(invoice_number.compact(value)) == 8:
-        return invoice_number.validate(value)
+    compact = invoice_number.compact(value)
+    if len(compact) == 20:
+        return digital_number.validate(compact)
+    if len(compact) == 8:
+        return invoice_number.validate(compact)
     raise InvalidLength(
         f"发票号码“{value}”应为 8 位或 20 位", f"Invoice number {value!r} must have 8 or 20 digits"
     )
