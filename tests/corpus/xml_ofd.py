@@ -486,14 +486,14 @@ def nested_zip(inner: bytes, depth: int, name: str = "invoice.xml") -> bytes:
 
 
 def encrypted_zip(members: dict[str, bytes]) -> bytes:
-    """A ZIP whose members claim to be encrypted (flag bit 0)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.flag_bits |= 0x1
-            archive.writestr(info, data)
-    return buffer.getvalue()
+    """A ZIP whose members claim to be encrypted (flag bit 0 set in both headers)."""
+    out = bytearray(zip_of(members))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = out.find(signature)
+        while at != -1:
+            out[at + offset] |= 0x1
+            at = out.find(signature, at + 4)
+    return bytes(out)
 
 
 def billion_laughs(levels: int = 10) -> bytes:
@@ -505,3 +505,9 @@ def billion_laughs(levels: int = 10) -> bytes:
         '<?xml version="1.0"?>\n<!DOCTYPE EInvoice [' + "".join(entities) + "]>\n"
         f"<EInvoice><Header><EIid>&lol{levels - 1};</EIid></Header></EInvoice>"
     ).encode()
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    """The members of a ZIP (to tamper with one)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
