@@ -253,8 +253,6 @@ def _value(text: str, items: list[tuple[int, int] | None]) -> int:
         cents += digit * 10 ** (exponent + 2)
     if zero_after is not None:
         raise _unreadable(text, "零后面没有数字", "零 is not followed by a digit")
-    if previous is None:
-        raise _unreadable(text, "没有金额", "no amount")
     return cents
 
 

@@ -27,6 +27,14 @@ LINE_TAX_TOLERANCE = Decimal("0.01")
 
 _TOTALS = (("net_amount", "合计金额"), ("tax_amount", "合计税额"), ("gross_amount", "价税合计"))
 _HALF_CENT = Decimal("0.005")
+_ABSURD = Decimal("1E+20")
+
+
+def _number(value: Decimal | None) -> Decimal | None:
+    """The value, or None when it is missing, not finite or absurdly large (never a crash)."""
+    if value is None or not value.is_finite() or value.copy_abs() >= _ABSURD:
+        return None
+    return value
 
 
 def _is_exempt_only(invoice: Invoice) -> bool:
@@ -35,24 +43,33 @@ def _is_exempt_only(invoice: Invoice) -> bool:
 
 @rule("amount.missing")
 def missing_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
-    """合计金额, 合计税额 and 价税合计 are present (no 合计税额 is fine when all lines are 免税)."""
+    """合计金额, 合计税额, 价税合计 are present and usable (合计税额 may lack if all are 免税)."""
     for name, label in _TOTALS:
-        if getattr(invoice, name) is not None:
+        value: Decimal | None = getattr(invoice, name)
+        if _number(value) is not None:
             continue
-        if name == "tax_amount" and _is_exempt_only(invoice):
-            continue
-        yield warning(
-            "amount.missing",
-            f"缺少{label}",
-            f"The {name.replace('_', ' ')} ({label}) is missing",
-            field=name,
-        )
+        readable = name.replace("_", " ")
+        if value is not None:
+            yield warning(
+                "amount.invalid",
+                f"{label} {value} 不是有效的金额",
+                f"The {readable} ({label}) {value} is not a usable amount",
+                field=name,
+                values={name: value},
+            )
+        elif name != "tax_amount" or not _is_exempt_only(invoice):
+            yield warning(
+                "amount.missing",
+                f"缺少{label}",
+                f"The {readable} ({label}) is missing",
+                field=name,
+            )
 
 
 @rule("amount.gross")
 def gross_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
     """价税合计 = 合计金额 + 合计税额, to the 分."""
-    net, tax, gross = invoice.net_amount, invoice.tax_amount, invoice.gross_amount
+    net, tax, gross = map(_number, (invoice.net_amount, invoice.tax_amount, invoice.gross_amount))
     if net is None or tax is None or gross is None:
         return
     expected = MONEY_CONTEXT.add(net, tax)
@@ -72,7 +89,7 @@ def _line_tax_or_zero(line: InvoiceLine) -> Decimal | None:
     """A line's 税额; ``***`` (None) on a 免税/不征税 line counts as zero."""
     if line.tax_amount is None and isinstance(line.tax_rate, SpecialRate):
         return Decimal(0)
-    return line.tax_amount
+    return _number(line.tax_amount)
 
 
 @rule("amount.totals")
@@ -81,11 +98,11 @@ def totals_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
     if not invoice.lines:
         return
     checks = (
-        ("net_amount", "合计金额", "金额", "net", [x.net_amount for x in invoice.lines]),
+        ("net_amount", "合计金额", "金额", "net", [_number(x.net_amount) for x in invoice.lines]),
         ("tax_amount", "合计税额", "税额", "tax", [_line_tax_or_zero(x) for x in invoice.lines]),
     )
     for name, label, line_label, label_en, values in checks:
-        total: Decimal | None = getattr(invoice, name)
+        total = _number(getattr(invoice, name))
         if total is None or any(v is None for v in values):
             continue
         line_sum = reduce(MONEY_CONTEXT.add, (v for v in values if v is not None), Decimal(0))
@@ -105,11 +122,12 @@ def totals_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
 def line_tax_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
     """Each line's 税额 = round(金额 × 税率, 2), ±0.01 tolerated; 差额征税 invoices are exempt."""
     checked = [
-        (i, line.net_amount, line.tax_rate, line.tax_amount)
+        (i, net, rate, tax)
         for i, line in enumerate(invoice.lines)
-        if line.net_amount is not None
-        and isinstance(line.tax_rate, Decimal)
-        and line.tax_amount is not None
+        if (net := _number(line.net_amount)) is not None
+        and isinstance(rate := line.tax_rate, Decimal)
+        and rate.is_finite()
+        and (tax := _number(line.tax_amount)) is not None
     ]
     if not checked:
         return
@@ -140,7 +158,7 @@ def line_tax_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
 def exempt_tax_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
     """免税 and 不征税 lines carry no 税额."""
     for i, line in enumerate(invoice.lines):
-        tax = line.tax_amount
+        tax = _number(line.tax_amount)
         if isinstance(line.tax_rate, SpecialRate) and tax is not None and tax != 0:
             rate = format_rate(line.tax_rate)
             yield error(
@@ -172,7 +190,7 @@ def _price_tolerance(quantity: Decimal, price: Decimal) -> Decimal:
 def quantity_price_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
     """数量 × 单价 ≈ 金额 within the rounding of the printed digits (or ≈ 金额 + 税额)."""
     for i, line in enumerate(invoice.lines):
-        quantity, price, net = line.quantity, line.unit_price, line.net_amount
+        quantity, price, net = map(_number, (line.quantity, line.unit_price, line.net_amount))
         if quantity is None or price is None or net is None:
             continue
         product = MONEY_CONTEXT.multiply(quantity, price)
@@ -180,7 +198,7 @@ def quantity_price_rule(invoice: Invoice, context: RuleContext) -> Iterator[Find
         gap = MONEY_CONTEXT.subtract(product, net)
         if gap.copy_abs() <= tolerance:
             continue
-        tax = line.tax_amount
+        tax = _number(line.tax_amount)
         if tax is not None and MONEY_CONTEXT.subtract(gap, tax).copy_abs() <= tolerance:
             continue
         yield warning(
@@ -259,7 +277,7 @@ def uppercase_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
             values={"gross_amount_text": text},
         )
         return
-    gross = invoice.gross_amount
+    gross = _number(invoice.gross_amount)
     if gross is not None and value != gross:
         yield error(
             "amount.uppercase_mismatch",
