@@ -1,0 +1,178 @@
+"""Vectorised cleaning of ledger (台账) and export (全量发票查询导出) columns for reconciliation.
+
+Everything here works on whole polars columns, never row by row: keys (发票代码/发票号码/数电号码)
+are NFKC-normalised and stripped of spaces and quotes, money (金额/税额/价税合计) is parsed from its
+text into exact integer cents (never through float), dates (开票日期) become ``pl.Date`` in China
+time, and 发票状态 becomes a short code.  See ``docs`` of the export in shared/reference/formats.md §7.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "code",
+    "number",
+    "digital_number",
+    "seller_tax_id",
+    "seller_name",
+    "buyer_tax_id",
+    "buyer_name",
+    "issue_date",
+    "net_amount",
+    "tax_amount",
+    "gross_amount",
+    "source",
+    "kind_label",
+    "status",
+    "is_positive",
+    "risk_level",
+    "drawer",
+    "remark",
+)
+"""Columns of an export's invoice frame (all Utf8), as ``fapiao.core.tabular`` names them."""
+
+LEDGER_EXTRA_COLUMNS: tuple[str, ...] = ("operator", "batch", "voucher")
+"""Optional ledger columns used by the problem localisation (录入人, 导入批次, 凭证号)."""
+
+SCI_PATTERN = r"^\d(\.\d+)?[eE]\+?\d{1,2}$"
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def ensure_columns(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """The frame with every listed column present (missing ones as null Utf8), all cast to Utf8."""
+    missing = [pl.lit(None, dtype=pl.Utf8).alias(c) for c in columns if c not in frame.columns]
+    if missing:
+        frame = frame.with_columns(missing)
+    casts = [pl.col(c).cast(pl.Utf8) for c in frame.columns if frame.schema[c] != pl.Utf8]
+    return frame.with_columns(casts) if casts else frame
+
+
+def clean_id(column: str) -> pl.Expr:
+    """An identifier cleaned of spaces, quotes and full-width digits; ``--`` and '' become null."""
+    expr = pl.col(column).str.normalize("NFKC").str.replace_all(r"[\s'`\"]", "")
+    return pl.when(expr.is_in(["", "--", "-"])).then(None).otherwise(expr)
+
+
+def key_expr(code: pl.Expr, number: pl.Expr, digital: pl.Expr) -> pl.Expr:
+    """Identity key: the 数电 number, else ``发票代码-发票号码`` (a bare number when code is absent)."""
+    legacy = (
+        pl.when(code.is_null()).then(number).otherwise(pl.concat_str([code, number], separator="-"))
+    )
+    return pl.when(digital.is_not_null()).then(digital).otherwise(legacy)
+
+
+def repaired_key_expr(code: pl.Expr, number: pl.Expr, digital: pl.Expr) -> pl.Expr:
+    """The key after undoing Excel damage: a ``.0`` suffix, lost leading zeros of code and number."""
+
+    def unfloat(e: pl.Expr) -> pl.Expr:
+        return e.str.replace(r"^(\d+)\.0+$", "$1")
+
+    c, n, d = unfloat(code), unfloat(number), unfloat(digital)
+    c = (
+        pl.when(c.str.len_chars() == 9)
+        .then(c.str.zfill(10))
+        .when(c.str.len_chars() == 11)
+        .then(c.str.zfill(12))
+        .otherwise(c)
+    )
+    n = pl.when(c.is_not_null() & (n.str.len_chars() < 8)).then(n.str.zfill(8)).otherwise(n)
+    return key_expr(c, n, d)
+
+
+def cents_expr(column: str) -> pl.Expr:
+    """Exact integer cents from a money text (``1,060.00``, ``¥-3.5``, ``60``); half-up at 0.01."""
+    text = (
+        pl.col(column)
+        .str.normalize("NFKC")
+        .str.replace_all(r"[,\s¥$元]", "")
+        .str.replace(r"^\((.*)\)$", "-$1")
+    )
+    negative = text.str.starts_with("-")
+    body = text.str.strip_chars_start("+-")
+    parts = body.str.split_exact(".", 1)
+    whole = parts.struct.field("field_0")
+    frac = parts.struct.field("field_1").fill_null("")
+    units = pl.when(whole == "").then(pl.lit("0")).otherwise(whole).cast(pl.Int64, strict=False)
+    thousandths = pl.concat_str([frac, pl.lit("000")]).str.slice(0, 3).cast(pl.Int64, strict=False)
+    cents = units * 100 + (thousandths + 5) // 10
+    valid = body.str.contains(r"^\d*(\.\d*)?$") & body.str.contains(r"\d")
+    return pl.when(valid).then(pl.when(negative).then(-cents).otherwise(cents)).otherwise(None)
+
+
+def parse_dates(series: pl.Series) -> pl.Series:
+    """开票日期 text as dates: ``2025-03-10 10:11:12``, ``2025/3/10``, ``2025年3月10日``, ``20250310``,
+    or an Excel serial day number; unreadable text becomes null."""
+    text = series.cast(pl.Utf8).str.strip_chars()
+    fast = text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    todo = fast.is_null() & text.is_not_null()
+    if not todo.any():
+        return fast
+    t = pl.col("t").str.normalize("NFKC")
+    ymd = t.str.replace_all(r"[年月/.]", "-").str.extract(r"^(\d{4}-\d{1,2}-\d{1,2})", 1)
+    compact = t.str.extract(r"^(\d{8})(?:\D|$)", 1).str.to_date("%Y%m%d", strict=False)
+    serial_days = t.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+    serial = (pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial_days)).cast(pl.Date)
+    slow = (
+        pl.DataFrame({"t": text.filter(todo)})
+        .select(pl.coalesce(ymd.str.to_date("%Y-%m-%d", strict=False), compact, serial))
+        .to_series()
+    )
+    return fast.scatter(todo.arg_true(), slow)
+
+
+def status_expr(column: str = "status") -> pl.Expr:
+    """发票状态 as ``normal``, ``voided`` (已作废), ``red_full`` (已红冲-全额), ``red_partial``."""
+    s = pl.col(column).fill_null("")
+    return (
+        pl.when(s.str.contains("作废"))
+        .then(pl.lit("voided"))
+        .when(s.str.contains("红冲") & s.str.contains("部分"))
+        .then(pl.lit("red_partial"))
+        .when(s.str.contains("红冲"))
+        .then(pl.lit("red_full"))
+        .otherwise(pl.lit("normal"))
+    )
+
+
+def red_of_expr(remark: str = "remark") -> pl.Expr:
+    """The key of the blue invoice a red-letter invoice reverses, read from its 备注."""
+    text = pl.col(remark).fill_null("").str.replace_all(r"\s", "")
+    digital = text.str.extract(r"(?:蓝字|原)?(?:数电)?(?:发票|票)?号码[:：]?(\d{20})", 1)
+    code = text.str.extract(r"对应正数发票代码[:：]?(\d{10,12})", 1)
+    number = text.str.extract(r"号码[:：]?(\d{8})(?:\D|$)", 1)
+    legacy = pl.when(code.is_not_null() & number.is_not_null()).then(
+        pl.concat_str([code, number], separator="-")
+    )
+    return pl.coalesce(digital, legacy)
+
+
+def cents_text(expr: pl.Expr) -> pl.Expr:
+    """Integer cents as plain decimal text (``-1060.05``)."""
+    absolute = expr.abs()
+    body = pl.concat_str(
+        [(absolute // 100).cast(pl.Utf8), pl.lit("."), (absolute % 100).cast(pl.Utf8).str.zfill(2)]
+    )
+    return pl.when(expr < 0).then(pl.concat_str([pl.lit("-"), body])).otherwise(body)
+
+
+def prepare(frame: pl.DataFrame, *, extra: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The frame with the working columns the engine needs (``_key``, cents, ``_date`` …)."""
+    frame = ensure_columns(frame, CANONICAL_COLUMNS + extra)
+    code, number, digital = pl.col("_code"), pl.col("_number"), pl.col("_digital")
+    out = frame.with_columns(
+        clean_id("code").alias("_code"),
+        clean_id("number").alias("_number"),
+        clean_id("digital_number").alias("_digital"),
+        clean_id("seller_tax_id").str.to_uppercase().alias("_seller"),
+        clean_id("buyer_tax_id").str.to_uppercase().alias("_buyer"),
+        cents_expr("net_amount").alias("_net"),
+        cents_expr("tax_amount").alias("_tax"),
+        cents_expr("gross_amount").alias("_gross"),
+    ).with_columns(
+        key_expr(code, number, digital).alias("_key"),
+        pl.coalesce(pl.col("_gross"), pl.col("_net") + pl.col("_tax")).alias("_gross"),
+    )
+    return out.with_columns(parse_dates(out["issue_date"]).alias("_date"))
