@@ -19,12 +19,12 @@ from fapiao.core.errors import (
     UnsupportedFormat,
 )
 from fapiao.core.parsing.api import parse_bytes
-from fapiao.core.parsing.base import FileFormat, Limits, ParseOptions
+from fapiao.core.parsing.base import FileFormat, Limits, ParseOptions, ParseResult
 
 FAST = 2.0  # seconds: every hostile file is refused well within this
 
 
-def _timed(data: bytes, options: ParseOptions | None = None):  # type: ignore[no-untyped-def]
+def _timed(data: bytes, options: ParseOptions | None = None) -> ParseResult:
     start = time.perf_counter()
     result = parse_bytes(data, options=options or ParseOptions())
     assert time.perf_counter() - start < FAST
