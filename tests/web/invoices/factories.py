@@ -92,6 +92,7 @@ SCALAR_PATHS = (
     "gross_amount_text",
     "is_red",
     "drawer",
+    "remark",
 )
 
 

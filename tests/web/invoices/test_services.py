@@ -130,8 +130,9 @@ def test_better_source_replaces_worse_fields_and_records_the_change(company, use
     assert event.after["gross_amount"] == "250.00"
     assert event.before["lines"] == 0
     assert event.after["lines"] == 1
-    # NFKC made the OCR's Kangxi radical ⼼ the same as 心: no change recorded for the name
-    assert "seller_name" not in event.after
+    # the XML's spelling replaces the OCR's Kangxi radical ⼼ (the same text after NFKC)
+    assert event.before["seller_name"] == "无锡市安协安全培训中⼼"
+    assert event.after["seller_name"] == "无锡市安协安全培训中心"
 
 
 def test_worse_source_never_overwrites_better_but_fills_gaps(company, user):
@@ -339,3 +340,14 @@ def test_issue_date_is_the_china_business_date(company, user):
     record, _ = _save(company, user, reading(issue_date=dt.date(2025, 1, 31)))
     record.refresh_from_db()
     assert record.issue_date == dt.date(2025, 1, 31)
+
+
+def test_text_is_kept_as_printed_and_width_variants_do_not_disagree(company, user):
+    record, _ = _save(company, user, reading(remark="差额征税：2.00。（示例）"))
+    _save(company, user, reading(FieldSource.OCR, 0.9, remark="差额征税:2.00。(示例)"))
+    record.refresh_from_db()
+    assert record.remark == "差额征税：2.00。（示例）"
+    assert not [f for f in record.findings if f["code"] == "merge.disagreement"]
+    _save(company, user, reading(FieldSource.OCR, 0.9, remark="差额征税:3.00。"))
+    record.refresh_from_db()
+    assert [f["field"] for f in record.findings if f["code"] == "merge.disagreement"] == ["remark"]

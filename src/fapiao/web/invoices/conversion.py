@@ -1,7 +1,8 @@
 """Between the core :class:`~fapiao.core.invoice.Invoice` and the database record, both ways.
 
 Field paths are the core's attribute names with dotted party fields (``seller.tax_id``), the same
-keys the parsers use in ``Invoice.fields``.  Text columns hold ``""`` where the core has None.
+keys the parsers use in ``Invoice.fields``.  Text columns hold ``""`` where the core has None and
+keep text as printed (NFKC only for comparing); identifiers are stored in canonical form.
 """
 
 from __future__ import annotations
@@ -99,10 +100,19 @@ def to_column(path: str, value: Any) -> Any:
     if path in MONEY_FIELDS:
         return _cents(value)
     if path in TEXT_FIELDS:
-        return unicodedata.normalize("NFKC", value).strip() if value else ""
+        return value or ""  # kept as printed; compare with ``same_value``
     if path == "kind":
         return InvoiceKind(value).value
     return value
+
+
+def same_value(path: str, a: Any, b: Any) -> bool:
+    """Whether two column values say the same (text compared after NFKC: ``（`` equals ``(``)."""
+    if path in TEXT_FIELDS and isinstance(a, str) and isinstance(b, str):
+        return " ".join(unicodedata.normalize("NFKC", a).split()) == " ".join(
+            unicodedata.normalize("NFKC", b).split()
+        )
+    return bool(a == b)
 
 
 def from_column(path: str, value: Any) -> Any:
@@ -173,7 +183,7 @@ def line_to_record(
     return InvoiceLineRecord(
         invoice=invoice,
         position=position,
-        name=unicodedata.normalize("NFKC", line.name).strip() if line.name else "",
+        name=line.name or "",
         specification=line.specification or "",
         unit=line.unit or "",
         quantity=line.quantity,

@@ -31,6 +31,7 @@ from fapiao.web.invoices.conversion import (
     identity_key,
     invoice_to_core,
     line_to_record,
+    same_value,
     to_column,
 )
 from fapiao.web.invoices.models import (
@@ -341,7 +342,7 @@ def _merge(record: InvoiceRecord, invoice: Invoice) -> tuple[dict[str, Any], dic
                 provenance[path] = fields_to_json({path: info})[path]
             else:
                 provenance.pop(path, None)
-        elif current != incoming:
+        elif not same_value(path, current, incoming):
             new_findings.append(_disagreement(path, current, incoming, stored, info))
     settled = _settle_totals(values, provenance)
     if settled is not None:
