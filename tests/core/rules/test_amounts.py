@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fapiao.config import samples_dir
+from fapiao.core.amounts import line_tax, parse_money, parse_rate, quantize_money, to_uppercase
 from fapiao.core.findings import Finding, Severity
 from fapiao.core.invoice import Invoice, InvoiceLine, SpecialRate
 from fapiao.core.rules import amounts
@@ -477,3 +479,82 @@ def test_absurd_values_are_ignored_not_fatal() -> None:
     ]
     assert "NaN" in found[0].message
     assert "1E+40" in found[1].message_en
+
+
+# real data: the tax bureau's export in the shared samples
+
+
+def _export_invoices() -> list[Invoice]:
+    path = samples_dir() / "export" / "全量发票查询导出-取得发票-2021.xlsx"
+    if not path.is_file():
+        pytest.skip(f"shared sample export not found at {path} (set FAPIAO_SAMPLES_DIR)")
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+
+    def sheet(name: str) -> list[dict[str, Any]]:
+        header, *rows = book.get_sheet_by_name(name).to_python()
+        return [dict(zip(header, row, strict=True)) for row in rows if row[0] != "合计行"]
+
+    def money(value: Any) -> Decimal | None:
+        return None if value == "" else quantize_money(parse_money(str(value)))
+
+    def exact(value: Any) -> Decimal | None:
+        return None if value == "" else parse_money(str(value))
+
+    lines: dict[tuple[str, str], list[InvoiceLine]] = {}
+    for row in sheet("信息汇总表"):
+        key = (row["发票代码"], row["发票号码"])
+        lines.setdefault(key, []).append(
+            InvoiceLine(
+                name=row["货物或应税劳务名称"],
+                quantity=exact(row["数量"]),
+                unit_price=exact(row["单价"]),
+                net_amount=money(row["金额"]),
+                tax_rate=parse_rate(row["税率"]),
+                tax_amount=money(row["税额"]),
+            )
+        )
+    invoices = []
+    for row in sheet("发票基础信息"):
+        gross = money(row["价税合计"])
+        assert gross is not None
+        invoices.append(
+            Invoice(
+                code=row["发票代码"],
+                number=row["发票号码"],
+                issue_date=dt.date.fromisoformat(row["开票日期"][:10]),
+                net_amount=money(row["金额"]),
+                tax_amount=money(row["税额"]),
+                gross_amount=gross,
+                gross_amount_text=to_uppercase(gross, negative_prefix="⊗"),
+                lines=tuple(lines.pop((row["发票代码"], row["发票号码"]))),
+                is_red=row["是否正数发票"] == "否",
+                remark=row["备注"],
+            )
+        )
+    assert not lines, "line rows without an invoice row"
+    return invoices
+
+
+@pytest.mark.samples
+def test_real_export_passes_every_amount_rule() -> None:
+    invoices = _export_invoices()
+    assert len(invoices) >= 30
+    problems = [
+        (invoice.number, finding.code, finding.message)
+        for invoice in invoices
+        for func in ALL_RULES
+        for finding in func(invoice, CTX)
+    ]
+    assert problems == []
+    # the export shows the legitimate one-cent line differences (成品油: 11.50 for 88.50 × 13 %)
+    cents = [
+        line
+        for invoice in invoices
+        for line in invoice.lines
+        if isinstance(line.tax_rate, Decimal)
+        and line.net_amount is not None
+        and line.tax_amount != line_tax(line.net_amount, line.tax_rate)
+    ]
+    assert cents
