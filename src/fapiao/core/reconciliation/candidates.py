@@ -34,7 +34,8 @@ def _per_position(keys: pl.DataFrame, id_col: str, build: str) -> pl.DataFrame:
     """One row per (key, position) variant: ``mask``, ``swap`` or ``delete`` the digit there."""
     if keys.height == 0:
         return keys.select(id_col, pl.lit(None, pl.Utf8).alias("_v"))
-    width = int(keys["_key"].str.len_chars().max() or 0)
+    longest = keys["_key"].str.len_chars().max()
+    width = longest if isinstance(longest, int) else 0
     key = pl.col("_key")
     frames = []
     for i in range(width):
@@ -121,8 +122,7 @@ def _scientific(ledger: pl.DataFrame, tk: pl.DataFrame) -> list[pl.DataFrame]:
     ).with_columns(pl.col("_m").str.len_chars().cast(pl.Int64).alias("_n"))
     out = []
     for (n, e), group in sci.group_by(["_n", "_e"]):
-        size = int(e) + 1  # type: ignore[call-overload]
-        digits = int(n)  # type: ignore[call-overload]
+        size, digits = int(str(e)) + 1, int(str(n))
         if digits > 18 or digits < 1:
             continue
         left = group.select("_l", pl.col("_m").cast(pl.Int64, strict=False).alias("_sv"))

@@ -13,7 +13,6 @@ import datetime as dt
 import polars as pl
 
 from fapiao.core.reconciliation.categories import Category
-from fapiao.core.reconciliation.normalize import cents_text
 
 _U32 = pl.UInt32
 _FIELDS = ("_key", "_seller", "_buyer", "_date", "_net", "_tax", "_gross")

@@ -1,8 +1,8 @@
 """Reconciliation (对账) of the company's ledger against the tax bureau's exports.
 
-Identity is the 20-digit 数电 number, else (发票代码, 发票号码).  Exact pairs come from one hash join;
-only the residue (keys that matched nothing, and keys whose row disagrees on at least two of
-seller, amount and date: a possible key collision) goes through the typo candidates of
+Identity is the 20-digit 数电 number, else (发票代码, 发票号码).  Exact pairs come from one hash
+join; only the residue (keys that matched nothing, and keys whose row disagrees on at least two
+of seller, amount and date: a possible key collision) goes through the typo candidates of
 :mod:`fapiao.core.reconciliation.candidates`.  Each ledger row and each export row ends in exactly
 one result; categories and their precedence are those of issue 4 (see ``categories.py``).
 """

@@ -2,8 +2,8 @@
 
 Everything here works on whole polars columns, never row by row: keys (发票代码/发票号码/数电号码)
 are NFKC-normalised and stripped of spaces and quotes, money (金额/税额/价税合计) is parsed from its
-text into exact integer cents (never through float), dates (开票日期) become ``pl.Date`` in China
-time, and 发票状态 becomes a short code.  See ``docs`` of the export in shared/reference/formats.md §7.
+text into exact integer cents (never through float), dates (开票日期) become ``pl.Date`` (China
+time), and 发票状态 becomes a short code (the export layout: shared/reference/formats.md §7).
 """
 
 from __future__ import annotations
@@ -51,13 +51,13 @@ def ensure_columns(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFram
 
 
 def clean_id(column: str) -> pl.Expr:
-    """An identifier cleaned of spaces, quotes and full-width digits; ``--`` and '' become null."""
+    """An identifier without spaces, quotes or full-width digits; ``--`` and '' become null."""
     expr = pl.col(column).str.normalize("NFKC").str.replace_all(r"[\s'`\"]", "")
     return pl.when(expr.is_in(["", "--", "-"])).then(None).otherwise(expr)
 
 
 def key_expr(code: pl.Expr, number: pl.Expr, digital: pl.Expr) -> pl.Expr:
-    """Identity key: the 数电 number, else ``发票代码-发票号码`` (a bare number when code is absent)."""
+    """Identity: the 数电 number, else ``发票代码-发票号码`` (a bare number when code is absent)."""
     legacy = (
         pl.when(code.is_null()).then(number).otherwise(pl.concat_str([code, number], separator="-"))
     )
@@ -65,7 +65,7 @@ def key_expr(code: pl.Expr, number: pl.Expr, digital: pl.Expr) -> pl.Expr:
 
 
 def repaired_key_expr(code: pl.Expr, number: pl.Expr, digital: pl.Expr) -> pl.Expr:
-    """The key after undoing Excel damage: a ``.0`` suffix, lost leading zeros of code and number."""
+    """The key after undoing Excel damage: a ``.0`` suffix, lost leading zeros."""
 
     def unfloat(e: pl.Expr) -> pl.Expr:
         return e.str.replace(r"^(\d+)\.0+$", "$1")
@@ -103,8 +103,8 @@ def cents_expr(column: str) -> pl.Expr:
 
 
 def parse_dates(series: pl.Series) -> pl.Series:
-    """开票日期 text as dates: ``2025-03-10 10:11:12``, ``2025/3/10``, ``2025年3月10日``, ``20250310``,
-    or an Excel serial day number; unreadable text becomes null."""
+    """开票日期 text as dates (``2025-03-10 10:11:12``, ``2025/3/10``, ``2025年3月10日``,
+    ``20250310``, an Excel serial day number); unreadable text becomes null."""
     text = series.cast(pl.Utf8).str.strip_chars()
     fast = text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     todo = fast.is_null() & text.is_not_null()
