@@ -13,7 +13,7 @@ Written following the national convention for 票据 and invoices (中国人民�
 * red invoices carry a negative prefix: ``负数`` here; ``（负数）`` (数电 XML) and ``⊗`` (legacy
   printers) are read too.
 
-Reading is lenient about form (spaces, full-width brackets, traditional characters 圓貳參陸萬億,
+Reading is lenient about form (spaces, full-width brackets, traditional characters 圓貳參陸萬億負數,
 元 for 圆, 正 for 整, ``零角``, a missing 零, a leading bare 拾, a ``人民币`` prefix) and strict
 about value: a 零 that skips no position, units out of order or a stray character is an error.
 两, 〇 and the small-writing digits are refused, as the convention requires.
@@ -48,6 +48,8 @@ _VARIANTS = str.maketrans(
         "萬": "万",
         "億": "亿",
         "正": "整",
+        "負": "负",
+        "數": "数",
     }
 )
 _NEGATIVE_PREFIXES = ("(负数)", "负数", "⊗", "负")

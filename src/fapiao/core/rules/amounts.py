@@ -271,8 +271,8 @@ def uppercase_rule(invoice: Invoice, context: RuleContext) -> Iterator[Finding]:
     except AmountError as exc:
         yield error(
             "amount.uppercase_unreadable",
-            f"价税合计（大写）“{text}”无法识别：{exc.message}",
-            f"The uppercase total {text!r} cannot be read: {exc.message_en}",
+            f"价税合计（大写）无法识别：{exc.message}",
+            f"The uppercase total cannot be read: {exc.message_en}",
             field="gross_amount_text",
             values={"gross_amount_text": text},
         )
