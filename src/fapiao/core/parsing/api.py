@@ -55,7 +55,7 @@ def parse_bytes(
         return ParseResult(
             FileFormat.UNKNOWN, errors=(_too_large(len(data), options.limits.max_file_bytes),)
         )
-    result = parse_data(data, options)
+    result = parse_data(data, options, filename)
     invoices = tuple(
         dataclasses.replace(parsed, invoice=_validate(parsed.invoice, options))
         for parsed in result.invoices

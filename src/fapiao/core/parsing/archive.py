@@ -16,7 +16,7 @@ from fapiao.core.parsing.base import FileFormat, ParsedInvoice, ParseOptions, Pa
 from fapiao.core.parsing.sniff import sniff
 from fapiao.core.parsing.zipsafe import Budget, member_name, open_zip
 
-MemberParser = Callable[[bytes, ParseOptions], ParseResult]
+MemberParser = Callable[[bytes, ParseOptions, str], ParseResult]
 """Parses one member's bytes (sniff and dispatch); returns errors rather than raising."""
 
 _SKIPPED_PREFIXES = ("__MACOSX/",)
@@ -69,7 +69,7 @@ def read_archive(
                     content, options, dispatch, prefix=f"{path}/", depth=depth + 1, budget=budget
                 )
             else:
-                result = dispatch(content, options)
+                result = dispatch(content, options, posixpath.basename(name))
         except FapiaoError as exc:
             errors.append(_named(exc, path))
             continue

@@ -55,15 +55,24 @@ def parser_for(fmt: FileFormat) -> Parser:
     return parser
 
 
-def parse_data(data: bytes, options: ParseOptions) -> ParseResult:
-    """Sniff and dispatch one file's bytes; every failure comes back as a typed error."""
+def parse_data(data: bytes, options: ParseOptions, filename: str | None = None) -> ParseResult:
+    """Sniff and dispatch one file's bytes; every failure comes back as a typed error.
+
+    A reader with a ``parse_named(data, options, filename)`` method gets the file name too (the
+    tax bureau's export says its direction, 取得/开具, only there).
+    """
     if not data:
         return ParseResult(
             FileFormat.UNKNOWN, errors=(NotAnInvoice("文件为空", "The file is empty"),)
         )
     fmt = sniff(data)
     try:
-        return parser_for(fmt).parse(data, options)
+        parser = parser_for(fmt)
+        named = getattr(parser, "parse_named", None)
+        if filename and callable(named):
+            result: ParseResult = named(data, options, filename)
+            return result
+        return parser.parse(data, options)
     except FapiaoError as exc:
         return ParseResult(fmt, errors=(exc,))
     except RecursionError:
