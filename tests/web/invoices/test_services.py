@@ -351,3 +351,20 @@ def test_text_is_kept_as_printed_and_width_variants_do_not_disagree(company, use
     _save(company, user, reading(FieldSource.OCR, 0.9, remark="差额征税:3.00。"))
     record.refresh_from_db()
     assert [f["field"] for f in record.findings if f["code"] == "merge.disagreement"] == ["remark"]
+
+
+def test_a_change_to_an_approved_invoice_sends_it_back_to_review(company, user):
+    record, _ = _save(company, user, reading(FieldSource.OCR, 0.8, drawer=None))
+    invoice_review_transition(record=record, to=ReviewStatus.APPROVED, actor=user)
+    _save(company, user, reading(FieldSource.OCR, 0.8, drawer=None))  # nothing new: stays
+    record.refresh_from_db()
+    assert record.review_status == ReviewStatus.APPROVED
+
+    _save(company, user, reading(FieldSource.XML, drawer="张三"))
+
+    record.refresh_from_db()
+    assert record.review_status == ReviewStatus.PENDING
+    [event] = _events(company, "invoice.merged")
+    assert event.before["review_status"] == "approved"
+    assert event.after["review_status"] == "pending"
+    assert event.after["drawer"] == "张三"

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from fapiao.web.companies.models import Company
 from fapiao.web.invoices.conversion import normalize_identifier
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource, StoredFile
-from fapiao.web.invoices.services import files_root
+from fapiao.web.invoices.storage import files_root
 
 
 def invoice_list(
