@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -40,6 +41,7 @@ HEADER_SCAN_ROWS = 20
 """How many rows from the top may hold the header (titles and notes come first in some files)."""
 
 _TOTAL = re.compile(r"^(合计|总计|小计)")
+_TOTAL_START = frozenset("合总小")
 _PLAIN_DECIMAL = r"^[-+]?\d+(\.\d+)?$"
 _ISO_DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])( \d{2}:\d{2}(:\d{2})?)?$"
 _CLEAN_IDENTIFIER = r"^[0-9A-Za-z]+$"
@@ -232,7 +234,12 @@ def _classify(row: Row, header: Row, key: int) -> SkipReason | None:
     if first is None:
         return SkipReason.EMPTY
     position, cell = first
-    if isinstance(cell, str) and position < 3 and _TOTAL.match(normalise_header(cell)):
+    if (
+        isinstance(cell, str)
+        and position < 3
+        and cell.lstrip()[:1] in _TOTAL_START
+        and _TOTAL.match(normalise_header(cell))
+    ):
         return SkipReason.TOTAL
     if key < len(row) and key < len(header) and row[key] == header[key]:
         return SkipReason.HEADER
@@ -303,17 +310,22 @@ def _frame(
 ) -> pl.DataFrame:
     """The text of the chosen rows and columns: stripped, NFKC for non-text fields, placeholders
     as null."""
-    data: dict[str, list[str | None]] = {}
-    for column in order:
-        position = match.columns[column.name]
-        text = identifier_text if column.is_identifier else cell_text
-        data[column.name] = [
-            v if type(v) is str else text(v)
-            for v in (rows[i][position] if position < len(rows[i]) else None for i in indices)
-        ]
+    positions = [match.columns[column.name] for column in order]
+    selected = [rows[i] for i in indices]
+    width = max(positions, default=-1) + 1
+    if any(len(row) < width for row in selected):
+        selected = [[*row, *[None] * (width - len(row))] for row in selected]
+    if not selected:
+        cells: list[tuple[Cell, ...]] = [()] * len(order)
+    elif len(positions) == 1:
+        cells = [tuple(row[positions[0]] for row in selected)]
+    else:
+        cells = list(zip(*map(itemgetter(*positions), selected), strict=True))
+    data: dict[str, pl.Series] = {}
+    for column, values in zip(order, cells, strict=True):
+        data[column.name] = _texts(column, values)
     frame = pl.DataFrame(
-        {_ROW: [i + 1 for i in indices], **data},
-        schema={_ROW: pl.Int64, **dict.fromkeys(data, pl.Utf8)},
+        [pl.Series(_ROW, [i + 1 for i in indices], dtype=pl.Int64), *data.values()]
     )
     placeholders = list(PLACEHOLDERS)
     expressions = []
@@ -326,6 +338,17 @@ def _frame(
             pl.when(expr.is_in(placeholders)).then(None).otherwise(expr).alias(column.name)
         )
     return frame.with_columns(expressions) if expressions else frame
+
+
+def _texts(column: ColumnSpec, values: Sequence[Cell]) -> pl.Series:
+    """One column's cells as text; a column of plain floats is converted by polars, whose
+    shortest round-trip text is Python's ``repr``."""
+    if not column.is_identifier and values and all(type(v) is float for v in values):
+        series = pl.Series(column.name, values, dtype=pl.Float64).cast(pl.Utf8)
+        if not series.str.contains("[eEnN]").any():
+            return series.str.strip_suffix(".0")
+    text = identifier_text if column.is_identifier else cell_text
+    return pl.Series(column.name, [v if type(v) is str else text(v) for v in values], dtype=pl.Utf8)
 
 
 def _drop_sum_rows(

@@ -102,9 +102,13 @@ def _open_excel(data: bytes, fmt: FileFormat, name: str) -> Workbook:
             f"The Excel file is damaged or truncated: {name} ({exc})",
         ) from exc
 
+    parsed: dict[str, calamine.CalamineSheet] = {}
+
     def load(sheet: str, nrows: int | None) -> list[Row]:
         try:
-            worksheet = book.get_sheet_by_name(sheet)
+            if sheet not in parsed:
+                parsed[sheet] = book.get_sheet_by_name(sheet)  # parses the whole sheet
+            worksheet = parsed[sheet]
             rows: list[Row] = list(worksheet.to_python(skip_empty_area=False, nrows=nrows))
         except calamine.CalamineError as exc:
             raise CorruptFile(
