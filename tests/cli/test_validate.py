@@ -16,8 +16,8 @@ GOOD = {
     "direction": "purchase",
     "number": "25322000000365404822",
     "issue_date": "2025-03-01",
-    "seller": {"name": "无锡市安协安全培训中心", "tax_id": "52320200MJ6159917D"},
-    "buyer": {"name": "某某科技有限公司", "tax_id": "91320214MA1MXXXX0Q"},
+    "seller": {"name": "无锡市安协安全培训中心", "tax_id": "52320200MJ61599178"},
+    "buyer": {"name": "某某科技有限公司", "tax_id": "91320214MA1MXXXX0P"},
     "net_amount": "235.85",
     "tax_amount": "14.15",
     "gross_amount": "250.00",
@@ -49,8 +49,10 @@ def test_a_list_and_json_lines_of_parse_output(tmp_path: Path) -> None:
         json.dumps({"file": f"f{i}.xml", "format": "xml", "invoices": [GOOD], "errors": []})
         for i in range(3)
     )
-    result = runner.invoke(app, ["validate", str(write(tmp_path, parse_lines, "p.jsonl"))])
-    assert "f2.xml" in result.output or "25322000000365404822" in result.output
+    path = write(tmp_path, parse_lines, "p.jsonl")
+    result = runner.invoke(app, ["validate", str(path), "--json", "--today", "2025-06-01"])
+    labels = [json.loads(line)["invoice"] for line in result.output.splitlines()]
+    assert labels == ["25322000000365404822"] * 3
 
 
 def test_table_output_shows_chinese_and_english(tmp_path: Path) -> None:
@@ -96,3 +98,18 @@ def test_version_and_help() -> None:
     result = runner.invoke(app, ["--help"])
     assert "发票" in result.output
     assert "Invoice" in result.output
+
+
+def test_a_clean_invoice_exits_0_with_no_findings(tmp_path: Path) -> None:
+    path = write(tmp_path, json.dumps(GOOD))
+    args = ["validate", str(path), "--json", "--today", "2025-06-01"]
+    result = runner.invoke(app, [*args, "--company-tax-id", "91320214MA1MXXXX0P"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["findings"] == []
+
+
+def test_future_date_against_the_reference_day(tmp_path: Path) -> None:
+    path = write(tmp_path, json.dumps(GOOD))
+    result = runner.invoke(app, ["validate", str(path), "--json", "--today", "2025-02-01"])
+    codes = [f["code"] for f in json.loads(result.output)["findings"]]
+    assert any(code.startswith("date.") for code in codes), codes
