@@ -177,6 +177,7 @@ class _Painter:
         self.font = _font()
         self.spaced = spaced
         self.page = PageTruth()
+        self.qr_text: str | None = None
 
     def text(self, x: float, y: float, text: str, size: float = 9, align: str = "left") -> float:
         space = size * 0.35 if self.spaced else 0.0
@@ -248,19 +249,16 @@ _COLS = {"name": 62, "spec": 150, "unit": 205, "qty": 250, "price": 305, "amount
 _COLS |= {"rate": 440, "tax": 530}
 
 
-def _items(p: _Painter, invoice: Invoice, y: float, header: str) -> float:
-    p.text(_COLS["name"], y, header, 8, "centre")
-    for key, label in (
-        ("spec", "规格型号"),
-        ("unit", "单 位"),
-        ("qty", "数 量"),
-        ("price", "单 价"),
-    ):
-        p.text(_COLS[key], y, label, 8, "centre")
-    for key, label in (("amount", "金 额"), ("rate", "税率/征收率"), ("tax", "税 额")):
-        p.text(_COLS[key], y, label, 8, "centre")
-    y += 13
-    for line in invoice.lines:
+def _items(p: _Painter, lines: tuple[InvoiceLine, ...], y: float, header: str | None) -> float:
+    if header is not None:
+        p.text(_COLS["name"], y, header, 8, "centre")
+        for key, label in (("spec", "规格型号"), ("unit", "单 位"), ("qty", "数 量")):
+            p.text(_COLS[key], y, label, 8, "centre")
+        for key, label in (("price", "单 价"), ("amount", "金 额"), ("rate", "税率/征收率")):
+            p.text(_COLS[key], y, label, 8, "centre")
+        p.text(_COLS["tax"], y, "税 额", 8, "centre")
+        y += 13
+    for line in lines:
         name = line.name or ""
         width = 9 if p.spaced else 14
         chunks = [name[i : i + width] for i in range(0, len(name), width)] or [""]
@@ -278,13 +276,18 @@ def _items(p: _Painter, invoice: Invoice, y: float, header: str) -> float:
     return y
 
 
-def _draw_digital(p: _Painter, inv: Invoice, qr_vector: bool) -> None:
+def _draw_digital(
+    p: _Painter, inv: Invoice, qr_vector: bool, part: str = "all", split: int = 0
+) -> None:
+    if part == "tail":
+        _digital_totals(p, inv, _items(p, inv.lines[split:], 30, None))
+        return
     title = (
         "电子发票（增值税专用发票）"
         if inv.kind is InvoiceKind.DIGITAL_SPECIAL
         else "电子发票（普通发票）"
     )
-    p.qr(20, 12, 58, qr_payload(inv), qr_vector)
+    p.qr(20, 12, 58, p.qr_text or qr_payload(inv), qr_vector)
     p.text(297, 38, title, 15, "centre")
     p.pair(420, 32, "发票号码：", inv.number or "", 9, at=468)
     p.pair(420, 50, "开票日期：", f"{inv.issue_date:%Y年%m月%d日}", 9, at=468)
@@ -293,7 +296,12 @@ def _draw_digital(p: _Painter, inv: Invoice, qr_vector: bool) -> None:
         p.pair(x + 14, 98, "名称：", party.name or "", 9)
         end = p.text(x + 14, 130, "统一社会信用代码/纳税人识别号：", 7)
         p.text(end + 2, 130, party.tax_id or "", 8 if p.spaced else 10)
-    y = _items(p, inv, 160, "项目名称")
+    y = _items(p, inv.lines[:split] if part == "head" else inv.lines, 160, "项目名称")
+    if part != "head":
+        _digital_totals(p, inv, y)
+
+
+def _digital_totals(p: _Painter, inv: Invoice, y: float) -> None:
     y = max(y + 8, 290)
     p.text(60, y, "合", 9, "centre")
     p.text(110, y, "计", 9, "centre")
@@ -318,7 +326,7 @@ def _draw_legacy(p: _Painter, inv: Invoice, qr_vector: bool) -> None:
         if inv.kind is InvoiceKind.VAT_SPECIAL_ELECTRONIC
         else "增值税电子普通发票"
     )
-    p.qr(20, 10, 52, qr_payload(inv), qr_vector)
+    p.qr(20, 10, 52, p.qr_text or qr_payload(inv), qr_vector)
     p.text(297, 32, title, 15, "centre")
     if inv.is_red:
         p.text(297, 50, "销项负数", 9, "centre")
@@ -348,7 +356,7 @@ def _draw_legacy(p: _Painter, inv: Invoice, qr_vector: bool) -> None:
     p.vertical(330, 84, "密码区", 14)
     for i in range(4):
         p.text(345, 88 + i * 10, "03+<5*/>8-" * 4, 7)
-    y = _items(p, inv, 138, "货物或应税劳务、服务名称")
+    y = _items(p, inv.lines, 138, "货物或应税劳务、服务名称")
     y = max(y + 6, 238)
     p.text(60, y, "合", 9, "centre")
     p.text(110, y, "计", 9, "centre")
@@ -368,15 +376,31 @@ def _draw_legacy(p: _Painter, inv: Invoice, qr_vector: bool) -> None:
 
 
 def invoice_pdf(
-    invoices: list[Invoice], *, spaced: bool = False, qr_vector: bool = False
+    invoices: list[Invoice],
+    *,
+    spaced: bool = False,
+    qr_vector: bool = False,
+    split: int = 0,
+    qr_text: str | None = None,
 ) -> tuple[bytes, list[PageTruth]]:
-    """A PDF with one page per invoice (数电 or legacy layout by the invoice's kind)."""
+    """A PDF with one page per invoice (数电 or legacy layout by the invoice's kind).
+
+    With ``split`` > 0 a 数电 invoice runs over two pages: the first ``split`` lines on the
+    first page, the rest and the totals on a continuation page without a header.
+    """
     buf = io.BytesIO()
     c = rl_canvas.Canvas(buf, pagesize=PAGE, invariant=1)
     pages: list[PageTruth] = []
     for inv in invoices:
         painter = _Painter(c, spaced)
-        if inv.code is None:
+        painter.qr_text = qr_text
+        if inv.code is None and split:
+            _draw_digital(painter, inv, qr_vector, "head", split)
+            pages.append(painter.page)
+            c.showPage()
+            painter = _Painter(c, spaced)
+            _draw_digital(painter, inv, qr_vector, "tail", split)
+        elif inv.code is None:
             _draw_digital(painter, inv, qr_vector)
         else:
             _draw_legacy(painter, inv, qr_vector)
@@ -384,6 +408,37 @@ def invoice_pdf(
         c.showPage()
     c.save()
     return buf.getvalue(), pages
+
+
+def long_invoice(rng: random.Random, count: int) -> Invoice:
+    """A blue 数电 invoice with ``count`` lines (for multi-page PDFs)."""
+    base = random_invoice(rng, digital=True)
+    lines = tuple(random_invoice(rng, digital=True).lines[0] for _ in range(count))
+    net = sum((line.net_amount or Decimal(0) for line in lines), Decimal("0.00"))
+    tax = sum((line.tax_amount or Decimal(0) for line in lines), Decimal("0.00"))
+    return dataclasses.replace(
+        base,
+        lines=lines,
+        net_amount=net,
+        tax_amount=tax,
+        gross_amount=net + tax,
+        gross_amount_text=to_uppercase(net + tax),
+    )
+
+
+def scanned_pdf(image: Image.Image) -> bytes:
+    """A PDF whose only page is ``image`` (a scan without a text layer)."""
+    from reportlab.lib.utils import ImageReader
+
+    buf = io.BytesIO()
+    c = rl_canvas.Canvas(buf, pagesize=PAGE, invariant=1)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    png.seek(0)
+    c.drawImage(ImageReader(png), 0, 0, PAGE[0], PAGE[1])
+    c.showPage()
+    c.save()
+    return buf.getvalue()
 
 
 def encrypted_pdf(invoice: Invoice) -> bytes:
