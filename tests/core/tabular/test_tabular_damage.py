@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tabular_helpers import xlsx_bytes
 
 from fapiao.core.findings import Severity
@@ -135,3 +137,25 @@ def test_rows_are_counted_in_the_sheet() -> None:
     )
     assert len(frame) == 2
     assert findings == [("tabular.leading_zeros_restored", 4, "number")]
+
+
+@given(st.integers(min_value=0, max_value=99_999_999))
+@settings(max_examples=200, deadline=None)
+def test_eight_digit_numbers_survive_a_numeric_round_trip(value: int) -> None:
+    number = f"{value:08d}"
+    table = read_table(f"发票号码\n{value}\n".encode(), spec=LEDGER)
+    assert table.frame.get_column("number").to_list() == [number]
+    codes = [f.code for f in table.findings]
+    assert codes == (["tabular.leading_zeros_restored"] if number.startswith("0") else [])
+
+
+@given(st.from_regex(r"0[1-9][0-9]{10}", fullmatch=True))
+@settings(max_examples=20, deadline=None)
+def test_twelve_digit_codes_stored_as_numbers_come_back(code: str) -> None:
+    table = read_table(
+        xlsx_bytes({"S": [["发票代码", "发票号码"], [float(code), "61515362"]]}), spec=LEDGER
+    )
+    (row,) = table.rows()
+    assert row == (2, {"code": code, "number": "61515362"})
+    assert [f.code for f in table.row_findings(2)] == ["tabular.leading_zeros_restored"]
+    assert table.row_findings(3) == []

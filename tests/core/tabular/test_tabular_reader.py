@@ -264,3 +264,11 @@ def test_duplicate_column_uses_the_first_and_says_so() -> None:
 def test_spec_refuses_a_synonym_shared_by_two_fields() -> None:
     with pytest.raises(ValueError, match="names a and b"):
         TableSpec("t", (ColumnSpec("a", ("Invoice No",)), ColumnSpec("b", ("invoice_no",))))
+
+
+def test_header_only_file_gives_an_empty_frame_with_the_columns() -> None:
+    table = read_table("发票号码,金额\n,\n".encode(), spec=LEDGER)
+    assert table.frame.columns == ["number", "net_amount"]
+    assert table.frame.height == 0
+    assert table.source_rows == []
+    assert [(s.row, s.reason) for s in table.skipped_rows] == [(2, SkipReason.EMPTY)]
