@@ -511,3 +511,36 @@ def unzip(data: bytes) -> dict[str, bytes]:
     """The members of a ZIP (to tamper with one)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _bench(count: int = 400) -> None:
+    """Files per second on one core: ``python tests/corpus/xml_ofd.py``."""
+    import time
+
+    from fapiao.core.parsing.api import parse_bytes
+    from fapiao.core.parsing.base import ParseOptions
+    from fapiao.core.parsing.ofd import read_ofd
+    from fapiao.core.parsing.xml_invoice import XmlParser
+
+    rng = random.Random(0)
+    xmls = [einvoice_xml(random_truth(rng, digital=True)) for _ in range(count)]
+    ofds = [
+        ofd(random_truth(rng, digital=False), OFD_VARIANTS[i % 5]) for i in range(count)
+    ]  # the five legacy variants with structured data
+    options = ParseOptions()
+    parse_bytes(xmls[0])  # load the rules once
+    for label, files, func in (
+        ("XML reader", xmls, lambda d: XmlParser().parse(d, options)),
+        ("XML parse_bytes (sniff+read+rules)", xmls, lambda d: parse_bytes(d)),
+        ("OFD reader", ofds, lambda d: read_ofd(d, options)),
+        ("OFD parse_bytes (sniff+read+rules)", ofds, lambda d: parse_bytes(d)),
+    ):
+        start = time.perf_counter()
+        for data in files:
+            func(data)
+        elapsed = time.perf_counter() - start
+        print(f"{label:38} {len(files) / elapsed:8.0f} files/s")
+
+
+if __name__ == "__main__":
+    _bench()

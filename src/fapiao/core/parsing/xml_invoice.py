@@ -45,15 +45,26 @@ class _Tree:
         return self.text("LabelCode", element) if element is not None else None
 
 
+class _Leaves:
+    """The direct children of one element by local name (a line's fields)."""
+
+    def __init__(self, element: etree._Element) -> None:
+        self.children = {local(child): child for child in element}
+
+    def text(self, name: str) -> str | None:
+        return v.clean(text_of(self.children.get(name)))
+
+
 def _joined(*parts: str | None) -> str | None:
     kept = [p for p in parts if p]
     return " ".join(kept) if kept else None
 
 
-def _line(item: etree._Element, tree: _Tree, findings: list[Finding]) -> dict[str, Any]:
-    rate_text = tree.text("TaxRate", item)
+def _line(element: etree._Element, findings: list[Finding]) -> dict[str, Any]:
+    item = _Leaves(element)
+    rate_text = item.text("TaxRate")
     rate = v.rate(rate_text)
-    tax = v.money(tree.text("ComTaxAm", item))
+    tax = v.money(item.text("ComTaxAm"))
     if rate is None and rate_text:
         findings.append(
             info(
@@ -65,15 +76,15 @@ def _line(item: etree._Element, tree: _Tree, findings: list[Finding]) -> dict[st
             )
         )
     return {
-        "name": tree.text("ItemName", item),
-        "specification": tree.text("SpecMod", item),
-        "unit": tree.text("MeaUnits", item),
-        "quantity": v.money(tree.text("Quantity", item)),
-        "unit_price": v.money(tree.text("UnPrice", item)),
-        "net_amount": v.money(tree.text("Amount", item)),
+        "name": item.text("ItemName"),
+        "specification": item.text("SpecMod"),
+        "unit": item.text("MeaUnits"),
+        "quantity": v.money(item.text("Quantity")),
+        "unit_price": v.money(item.text("UnPrice")),
+        "net_amount": v.money(item.text("Amount")),
         "tax_rate": rate,
         "tax_amount": tax,
-        "tax_code": v.identifier(tree.text("TaxClassificationCode", item)),
+        "tax_code": v.identifier(item.text("TaxClassificationCode")),
     }
 
 
@@ -120,7 +131,7 @@ def read_einvoice(root: etree._Element) -> Invoice:
             values["is_red"] = True
     remark_parent = tree.first("AdditionalInformation")
     values["remark"] = tree.text("Remark", remark_parent) if remark_parent is not None else None
-    lines = [_line(item, tree, findings) for item in tree.index.get("IssuItemInformation", [])]
+    lines = [_line(item, findings) for item in tree.index.get("IssuItemInformation", [])]
     return v.assemble(
         values,
         source=FieldSource.XML,

@@ -68,7 +68,10 @@ def text_of(element: etree._Element | None, *, strip: bool = True) -> str | None
     """All text inside an element, stripped; None when empty."""
     if element is None:
         return None
-    value = "".join(str(part) for part in element.itertext())
+    if len(element) == 0:  # a leaf: its own text (the common case, and the fast one)
+        value = element.text or ""
+    else:
+        value = "".join(str(part) for part in element.itertext())
     if strip:
         value = value.strip()
     return value or None
