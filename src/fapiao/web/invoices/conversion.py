@@ -125,12 +125,22 @@ def from_column(path: str, value: Any) -> Any:
 
 
 def identity_key(invoice: Invoice) -> str | None:
-    """The record's identity: the 20-digit 数电 number, else ``发票代码:发票号码``, else None."""
-    identity = invoice.identity
-    if identity is None:
-        return None
-    code, number = (normalize_identifier(part) for part in identity)
-    return f"{code}:{number}" if code else number
+    """The record's identity: the 20-digit 数电 number, else ``发票代码:发票号码``, else None.
+
+    The same rule as :attr:`Invoice.identity`, applied after normalising the identifiers, so that
+    full-width digits or printed spaces do not make a second record.
+    """
+    digital, number, code = (
+        normalize_identifier(value) if value else ""
+        for value in (invoice.digital_number, invoice.number, invoice.code)
+    )
+    if digital:
+        return digital
+    if len(number) == 20:
+        return number
+    if code and number:
+        return f"{code}:{number}"
+    return None
 
 
 def rate_to_text(rate: TaxRate | None) -> str:
