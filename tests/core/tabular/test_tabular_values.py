@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from fapiao.core.errors import AmountError, InvalidFormat
 from fapiao.core.tabular import parse_date, parse_decimal
-from fapiao.core.tabular.reader import number_text
+from fapiao.core.tabular.values import number_text
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,6 @@ from fapiao.core.tabular.schema import ColumnSpec
 SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
 TRAILING_ZERO = re.compile(r"^(\d+)\.0+$")
 _EXCEL_TEXT = re.compile(r'^="(.*)"$')
-MAX_EXACT_DIGITS = 15
-"""Excel's precision: a number with more significant digits than this has lost some."""
 
 
 def _where(row: int, header: str) -> tuple[str, str]:

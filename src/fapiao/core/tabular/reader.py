@@ -11,11 +11,9 @@ identifiers is repaired where certain and reported per cell (see :mod:`.damage`)
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 
@@ -24,7 +22,7 @@ import polars as pl
 from fapiao.core.errors import FapiaoError, MissingColumns, TabularError
 from fapiao.core.findings import Finding, error, info
 from fapiao.core.parsing.base import FileFormat
-from fapiao.core.tabular.damage import MAX_EXACT_DIGITS, repair_identifier
+from fapiao.core.tabular.damage import repair_identifier
 from fapiao.core.tabular.schema import (
     ColumnSpec,
     FieldKind,
@@ -35,7 +33,13 @@ from fapiao.core.tabular.schema import (
     normalise_header,
 )
 from fapiao.core.tabular.sources import CSV_SHEET, Cell, Row, Workbook, open_workbook
-from fapiao.core.tabular.values import PLACEHOLDERS, parse_date, parse_decimal
+from fapiao.core.tabular.values import (
+    PLACEHOLDERS,
+    cell_text,
+    identifier_text,
+    parse_date,
+    parse_decimal,
+)
 
 HEADER_SCAN_ROWS = 20
 """How many rows from the top may hold the header (titles and notes come first in some files)."""
@@ -180,47 +184,6 @@ def _check_missing(
         missing = [f"{c.label}（{c.name}）" for c in spec.columns]
     if missing:
         raise MissingColumns(missing, sheet=sheet)
-
-
-def cell_text(value: Cell) -> str | None:
-    """A cell as the text a person sees: no float artefacts, ISO dates, ``None`` when empty."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return number_text(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.isoformat(timespec="seconds")
-    return str(value)
-
-
-def identifier_text(value: Cell) -> str | None:
-    """An identifier cell as text; a number too long for Excel's 15 digits keeps the scientific
-    form Excel shows (``2.53200000003654E+19``), since its last digits are gone."""
-    if isinstance(value, float) and abs(value) >= 10**MAX_EXACT_DIGITS:
-        return format(value, ".15G")
-    return cell_text(value)
-
-
-def number_text(value: float) -> str:
-    """A float as its shortest decimal text: ``120.0`` → ``120``, ``1234.5`` → ``1234.5``."""
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if value.is_integer() and abs(value) < 10**MAX_EXACT_DIGITS:
-        return str(int(value))
-    text = repr(value)
-    if "e" in text:
-        text = format(Decimal(text), "f")
-    return text.removesuffix(".0")
 
 
 def _classify(row: Row, header: Row, key: int) -> SkipReason | None:

@@ -1,7 +1,8 @@
-"""Reading the text of a table cell as a value: 开票日期 (dates) and 金额 (amounts).
+"""Cells as text, and text as values: 开票日期 (dates) and 金额 (amounts).
 
-The tables keep every value as text (see :mod:`fapiao.core.tabular.reader`); consumers call these
-helpers when they need the value.  Both return ``None`` for an empty cell or a ``--`` placeholder
+The tables keep every value as text (see :mod:`fapiao.core.tabular.reader`): a cell becomes the
+text a person sees in Excel (:func:`cell_text`); consumers call the parse helpers when they need
+the value.  Both return ``None`` for an empty cell or a ``--`` placeholder
 and raise a typed :class:`~fapiao.core.errors.ValidationError` for text that cannot be read.
 Excel serial dates count days from 1899-12-30 (the 1900 date system, as Excel shows them).
 """
@@ -14,9 +15,13 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from fapiao.core.errors import AmountError, InvalidFormat
+from fapiao.core.tabular.sources import Cell
 
 PLACEHOLDERS = frozenset({"", "--", "——", "—", "－－"})
 """Cell texts that mean "no value" (the export writes ``--`` for a missing 数电发票号码)."""
+
+MAX_EXACT_DIGITS = 15
+"""Excel's precision: a number with more significant digits than this has lost some."""
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MAX_EXCEL_SERIAL = 2_958_465  # 9999-12-31
@@ -74,3 +79,44 @@ def parse_decimal(text: str | None) -> Decimal | None:
     if amount is None or not amount.is_finite() or not digits:
         raise AmountError(f"无法识别的金额：{value}", f"Unreadable amount: {value}")
     return -amount if negative else amount
+
+
+def cell_text(value: Cell) -> str | None:
+    """A cell as the text a person sees: no float artefacts, ISO dates, ``None`` when empty."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return number_text(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds")
+    return str(value)
+
+
+def identifier_text(value: Cell) -> str | None:
+    """An identifier cell as text; a number too long for Excel's 15 digits keeps the scientific
+    form Excel shows (``2.53200000003654E+19``), since its last digits are gone."""
+    if isinstance(value, float) and abs(value) >= 10**MAX_EXACT_DIGITS:
+        return format(value, ".15G")
+    return cell_text(value)
+
+
+def number_text(value: float) -> str:
+    """A float as its shortest decimal text: ``120.0`` → ``120``, ``1234.5`` → ``1234.5``."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value.is_integer() and abs(value) < 10**MAX_EXACT_DIGITS:
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text.removesuffix(".0")
