@@ -96,9 +96,9 @@ def read_sheet(
     rows = book.rows(sheet)
     match = find_header(rows[:HEADER_SCAN_ROWS], spec, overrides)
     sheet_label = None if sheet == CSV_SHEET else sheet
-    _check_missing(spec, mapping, match, sheet_label)
-    assert match is not None  # _check_missing raised otherwise
-    return _build(rows, spec, match, sheet_label, book.format)
+    return _build(
+        rows, spec, _complete(spec, mapping, match, sheet_label), sheet_label, book.format
+    )
 
 
 def best_sheet(book: Workbook, spec: TableSpec, *, mapping: Mapping[str, str] | None = None) -> str:
@@ -163,12 +163,13 @@ def _overrides(spec: TableSpec, mapping: Mapping[str, str] | None) -> dict[str, 
     return {normalise_header(header): name for name, header in mapping.items()}
 
 
-def _check_missing(
+def _complete(
     spec: TableSpec,
     mapping: Mapping[str, str] | None,
     match: HeaderMatch | None,
     sheet: str | None,
-) -> None:
+) -> HeaderMatch:
+    """The header match, once every required and mapped column is known to be there."""
     found = match.columns if match else {}
     mapping = mapping or {}
     missing = [
@@ -182,8 +183,9 @@ def _check_missing(
             missing.append(f"{labels}（{'/'.join(group)}）")
     if match is None and not missing:
         missing = [f"{c.label}（{c.name}）" for c in spec.columns]
-    if missing:
+    if missing or match is None:
         raise MissingColumns(missing, sheet=sheet)
+    return match
 
 
 def _classify(row: Row, header: Row, key: int) -> SkipReason | None:
