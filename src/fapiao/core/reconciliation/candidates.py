@@ -125,7 +125,9 @@ def _scientific(ledger: pl.DataFrame, tk: pl.DataFrame) -> list[pl.DataFrame]:
         size, digits = int(str(e)) + 1, int(str(n))
         if digits > 18 or digits < 1:
             continue
-        left = group.select("_l", pl.col("_m").cast(pl.Int64, strict=False).alias("_sv"))
+        value = pl.col("_m").cast(pl.Int64, strict=False)
+        near = pl.concat_list([value - 1, value, value + 1])  # binary floats blur the last digit
+        left = group.select("_l", near.alias("_sv")).explode("_sv", empty_as_null=True)
         right = tk.filter(
             (pl.col("_key").str.len_chars() == size) & pl.col("_key").str.contains(r"^\d+$")
         ).select("_t", _sci_value(pl.col("_key"), digits).alias("_sv"))

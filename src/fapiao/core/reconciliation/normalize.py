@@ -99,7 +99,8 @@ def cents_expr(column: str) -> pl.Expr:
     thousandths = pl.concat_str([frac, pl.lit("000")]).str.slice(0, 3).cast(pl.Int64, strict=False)
     cents = units * 100 + (thousandths + 5) // 10
     valid = body.str.contains(r"^\d*(\.\d*)?$") & body.str.contains(r"\d")
-    return pl.when(valid).then(pl.when(negative).then(-cents).otherwise(cents)).otherwise(None)
+    signed = pl.when(negative).then(-cents).otherwise(cents)
+    return pl.when(valid).then(signed).otherwise(None).alias(column)
 
 
 def parse_dates(series: pl.Series) -> pl.Series:
