@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fapiao.core.parsing.api import parse_path
+from fapiao.core.parsing.api import parse_bytes, parse_path
 from fapiao.core.schema import invoice_to_dict
 
 EXPECTED = Path(__file__).resolve().parents[2] / "expected"
@@ -58,3 +58,16 @@ def test_sample_sources_agree(case: Path, samples: Path) -> None:
     expected = json.loads(case.read_text("utf-8"))
     (parsed,) = parse_path(samples / expected["sample"]).invoices
     assert [f.message for f in parsed.invoice.findings if f.code == "merge.disagreement"] == []
+
+
+def test_legacy_attachment_xml_on_its_own(samples: Path, corpus: Any) -> None:
+    """The OFD attachment ``original_invoice.xml`` read as a plain XML file."""
+    data = corpus.unzip((samples / "ofd/zhejiang-legacy-ordinary.ofd").read_bytes())
+    result = parse_bytes(data["Doc_0/Attachs/original_invoice.xml"])
+    (parsed,) = result.invoices
+    invoice = parsed.invoice
+    assert result.format.value == "xml"
+    assert (invoice.code, invoice.number) == ("033002000211", "83089647")
+    assert invoice.kind.value == "vat_ordinary_electronic"  # from the GraphCode QR payload
+    assert str(invoice.gross_amount) == "526.00"
+    assert invoice.fields["number"].source.value == "xml"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import dataclasses
 import importlib
 import posixpath
@@ -289,6 +290,21 @@ def _read_einvoice(root: etree._Element) -> tuple[dict[str, Any], list[dict[str,
                 line[field] = reader(text_of(child))
         lines.append(line)
     return values, lines, _first_text(root, "GraphCode")
+
+
+def legacy_candidates(root: etree._Element, source: FieldSource) -> list[Invoice]:
+    """The legacy ``eInvoice`` element as candidates: its fields, and its GraphCode payload."""
+    values, lines, graph_code = _read_einvoice(root)
+    values = {k: val for k, val in values.items() if val is not None}
+    found: list[Invoice] = []
+    if values or lines:
+        found.append(
+            v.assemble(values, source=source, confidence=Trust.CERTAIN.confidence, lines=lines)
+        )
+    if graph_code and looks_like_payload(graph_code):
+        with contextlib.suppress(InvalidFormat):  # a broken payload adds nothing
+            found.append(parse_payload(graph_code))
+    return found
 
 
 def _tag_value(element: etree._Element, layout: _Layout) -> tuple[str | None, list[str]]:

@@ -15,6 +15,7 @@ from fapiao.core.findings import Finding, info
 from fapiao.core.invoice import FieldSource, Invoice, InvoiceKind, Trust
 from fapiao.core.parsing import values as v
 from fapiao.core.parsing.base import FileFormat, ParsedInvoice, ParseOptions, ParseResult
+from fapiao.core.parsing.merge import merge
 from fapiao.core.parsing.xmlsafe import local, parse_xml, text_of
 
 _VAT_KINDS = {"01": InvoiceKind.DIGITAL_SPECIAL, "02": InvoiceKind.DIGITAL_ORDINARY}
@@ -141,13 +142,24 @@ def read_einvoice(root: etree._Element) -> Invoice:
     )
 
 
+def read_legacy_einvoice(root: etree._Element) -> Invoice:
+    """A legacy ``eInvoice`` XML (the OFD attachment ``original_invoice.xml`` on its own)."""
+    from fapiao.core.parsing.ofd import legacy_candidates  # the OFD reader owns this layout
+
+    candidates = legacy_candidates(root, FieldSource.XML)
+    if not candidates:
+        raise NotAnInvoice("XML 中没有发票数据", "The XML holds no invoice data")
+    return merge(candidates)
+
+
 class XmlParser:
-    """Reads 数电 XML files (``EInvoice``)."""
+    """Reads 数电 XML files (``EInvoice``) and legacy ``eInvoice`` XML."""
 
     formats = frozenset({FileFormat.XML})
 
     def parse(self, data: bytes, options: ParseOptions) -> ParseResult:
-        """One invoice from one 数电 XML document."""
+        """One invoice from one XML document."""
         root = parse_xml(data, what="XML")
-        invoice = read_einvoice(root)
+        legacy = local(root) == "eInvoice"
+        invoice = read_legacy_einvoice(root) if legacy else read_einvoice(root)
         return ParseResult(FileFormat.XML, invoices=(ParsedInvoice(invoice),))
