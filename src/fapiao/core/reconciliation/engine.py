@@ -116,7 +116,9 @@ def _assign(cand: pl.DataFrame) -> pl.DataFrame:
             "_t", keep="first", maintain_order=True
         )
         accepted.append(best)
-        cand = cand.filter(~pl.col("_l").is_in(best["_l"]) & ~pl.col("_t").is_in(best["_t"]))
+        cand = cand.join(best.select("_l"), on="_l", how="anti").join(
+            best.select("_t"), on="_t", how="anti"
+        )
     if not accepted:
         return cand
     return pl.concat(accepted)
