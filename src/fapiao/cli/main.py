@@ -17,7 +17,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-COMMAND_MODULES: tuple[str, ...] = ("describe", "validate", "parse")
+COMMAND_MODULES: tuple[str, ...] = ("describe", "validate", "parse", "reconcile")
 """Modules under ``fapiao.cli`` whose ``register(app)`` adds their commands."""
 
 

@@ -56,7 +56,23 @@ def localise(rec: Reconciliation) -> dict[str, pl.DataFrame]:
     total = max(frame.height, 1)
     tables = {}
     for dim in DIMENSIONS:
-        counts = frame.group_by(dim, "category").len("n")
+        counts = (
+            frame.group_by(dim, "category").len("n")
+            if dim != "category"
+            else (frame.group_by("category").len("n").with_columns(pl.col("category").alias("_c")))
+        )
+        if dim == "category":
+            tables[dim] = (
+                counts.with_columns((pl.col("n") / total).round(4).alias("share"))
+                .sort(["n", "category"], descending=[True, False])
+                .select(
+                    "category",
+                    pl.col("n").alias("count"),
+                    "share",
+                    pl.col("_c").alias("top_category"),
+                )
+            )
+            continue
         top = (
             counts.sort(["n", "category"], descending=[True, False])
             .group_by(dim, maintain_order=True)

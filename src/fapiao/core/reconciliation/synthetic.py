@@ -546,7 +546,7 @@ EXPORT_HEADERS: dict[str, str] = {
 LEDGER_HEADERS: dict[str, str] = {
     **{k: EXPORT_HEADERS[k] for k in list(EXPORT_HEADERS)[:11]},
     "operator": "录入人",
-    "batch": "导入批次",
+    "batch": "批次",
     "voucher": "凭证号",
 }
 """Canonical column -> header of a typical ledger (台账) sheet."""
