@@ -10,6 +10,7 @@ are dropped and replaced by geometry, which also collapses PDFs that space every
 
 from __future__ import annotations
 
+import functools
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -109,12 +110,17 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("￥", "¥")
 
 
+@functools.lru_cache(maxsize=16384)
+def _clean(text: str) -> str:
+    value = normalize(text)
+    return "".join(ch for ch in value if not ch.isspace() and unicodedata.category(ch) != "Cc")
+
+
 def make_glyph(
     text: str, box: tuple[float, float, float, float], score: float = 1.0
 ) -> Glyph | None:
     """A normalised glyph, or None for whitespace and control characters."""
-    value = normalize(text)
-    value = "".join(ch for ch in value if not ch.isspace() and unicodedata.category(ch) != "Cc")
+    value = _clean(text)
     if not value:
         return None
     x0, y0, x1, y1 = box

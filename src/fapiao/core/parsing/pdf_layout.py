@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pypdfium2.raw as pdfium_c
+
 from fapiao.core.invoice import FieldInfo, FieldSource, Invoice, InvoiceKind
 from fapiao.core.parsing import values
 from fapiao.core.parsing.layout import (
@@ -100,11 +102,14 @@ def page_glyphs(page: Any) -> list[Glyph]:
     textpage = page.get_textpage()
     glyphs: list[Glyph] = []
     try:
-        count = textpage.count_chars()
+        raw = textpage.raw
+        count = pdfium_c.FPDFText_CountChars(raw)
         for i in range(count):
-            text = textpage.get_text_range(i, 1)
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            if code <= 32 or 0xD800 <= code <= 0xDFFF:
+                continue
             left, bottom, right, top = textpage.get_charbox(i)
-            glyph = make_glyph(text, (left, height - top, right, height - bottom))
+            glyph = make_glyph(chr(code), (left, height - top, right, height - bottom))
             if glyph is not None and glyph.height > 0:
                 glyphs.append(glyph)
     finally:
@@ -235,17 +240,16 @@ class _Reader:
 
 def _stack(glyphs: Sequence[Glyph], start: Glyph, height: float) -> list[Glyph]:
     """Glyphs stacked vertically below ``start`` (a vertical block label)."""
+    column = [g for g in glyphs if abs(g.cx - start.cx) < 0.6 * height and g.y0 >= start.y1]
+    column.sort(key=lambda g: g.y0)
     chain = [start]
-    while True:
-        last = chain[-1]
-        below = [
-            g
-            for g in glyphs
-            if abs(g.cx - last.cx) < 0.6 * height and 0 <= g.y0 - last.y1 < 3.5 * height
-        ]
-        if not below:
-            return chain
-        chain.append(min(below, key=lambda g: g.y0))
+    for glyph in column:
+        gap = glyph.y0 - chain[-1].y1
+        if gap >= 3.5 * height:
+            break
+        if gap >= 0:
+            chain.append(glyph)
+    return chain
 
 
 def _markers(reader: _Reader) -> list[tuple[str, float, float, float]]:
