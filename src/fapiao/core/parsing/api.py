@@ -27,10 +27,6 @@ def _validate(invoice: Invoice, options: ParseOptions) -> Invoice:
 
     try:
         return validate(invoice, RuleContext(company_tax_id=options.company_tax_id))
-    except ModuleNotFoundError as exc:
-        if (exc.name or "").startswith("fapiao.core.rules"):
-            return invoice  # a rule module not written yet: nothing to add
-        raise
     except Exception as exc:  # a rule's bug must not lose the invoice
         finding = warning(
             "parse.rules_failed",
