@@ -60,7 +60,7 @@ class ParsedInvoice:
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:
-    """What one input file yielded: its format, the invoices found, and errors that stopped parts."""
+    """What one file yielded: its format, the invoices found, and errors that stopped parts."""
 
     format: FileFormat
     invoices: Sequence[ParsedInvoice] = ()
