@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -49,6 +49,35 @@ def _mapping(text: str | None) -> dict[str, str] | None:
     return pairs
 
 
+_DAMAGE = frozenset(
+    {
+        "tabular.scientific_notation",
+        "tabular.leading_zeros_restored",
+        "tabular.leading_zeros_lost",
+        "tabular.trailing_zero_decimal",
+    }
+)
+"""Reader findings whose identifier the reconciliation should see as keyed, to propose the fix."""
+
+
+def _as_keyed(table: Any) -> pl.DataFrame:
+    """The ledger frame with Excel-damaged identifiers put back as they were keyed in.
+
+    The tabular reader repairs what it safely can and blanks what it cannot; reconciliation
+    instead matches the damaged text against the export and names the corrected number.
+    """
+    frame: pl.DataFrame = table.frame
+    index = {row: i for i, row in enumerate(table.source_rows)}
+    for finding in table.findings:
+        column, values = finding.field, finding.values
+        if finding.code not in _DAMAGE or column not in ("code", "number", "digital_number"):
+            continue
+        if column not in frame.columns or values.get("row") not in index:
+            continue
+        frame[index[values["row"]], column] = str(values["value"])
+    return frame
+
+
 def _read(
     ledger: Path, taxes: list[Path], mapping: dict[str, str] | None
 ) -> tuple[pl.DataFrame, list[pl.DataFrame], str | None]:
@@ -75,7 +104,7 @@ def _read(
         table = read_ledger(ledger, mapping)
     except FapiaoError as exc:
         fail(f"{ledger.name}：{exc.message}", f"{ledger.name}: {exc.message_en}")
-    return table.frame, exports, company
+    return _as_keyed(table), exports, company
 
 
 def _summary(rec: Reconciliation) -> None:
