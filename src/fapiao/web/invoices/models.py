@@ -63,6 +63,22 @@ class TaxStatus(models.TextChoices):
     ABNORMAL = "abnormal", "异常"
 
 
+class DeductionStatus(models.TextChoices):
+    """抵扣状态 (deduction status) of a purchase invoice; changed only by status services."""
+
+    UNSELECTED = "unselected", "未勾选"
+    SELECTED = "selected", "已勾选"
+    CONFIRMED = "confirmed", "已确认"
+    NOT_DEDUCTIBLE = "not_deductible", "不抵扣"
+
+
+class BookingStatus(models.TextChoices):
+    """入账状态 (booking status); changed only by status services."""
+
+    UNBOOKED = "unbooked", "未入账"
+    BOOKED = "booked", "已入账"
+
+
 class FileFormat(models.TextChoices):
     """文件格式: the same values as :class:`fapiao.core.parsing.base.FileFormat` (a test checks)."""
 
@@ -136,6 +152,30 @@ class InvoiceRecord(models.Model):
     tax_status = models.CharField(
         "发票状态", max_length=16, choices=TaxStatus.choices, default=TaxStatus.NORMAL
     )
+    deduction_status = models.CharField(
+        "抵扣状态",
+        max_length=16,
+        choices=DeductionStatus.choices,
+        default=DeductionStatus.UNSELECTED,
+    )
+    deduction_period = models.CharField(
+        "所属期", max_length=7, blank=True, default="", help_text="YYYY-MM"
+    )
+    deduction_reason = _text("不抵扣原因")
+    booking_status = models.CharField(
+        "入账状态", max_length=16, choices=BookingStatus.choices, default=BookingStatus.UNBOOKED
+    )
+    voucher_number = models.CharField("凭证号", max_length=64, blank=True, default="")
+    review_note = _text("退回原因")
+    override_reason = _text("越过问题审核的理由")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -168,6 +208,29 @@ class InvoiceRecord(models.Model):
             models.CheckConstraint(
                 condition=models.Q(tax_status__in=TaxStatus.values),
                 name="invoice_tax_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deduction_status__in=DeductionStatus.values),
+                name="invoice_deduction_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(deduction_status=DeductionStatus.CONFIRMED)
+                | ~models.Q(deduction_period=""),
+                name="invoice_confirmed_has_period",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(deduction_status=DeductionStatus.NOT_DEDUCTIBLE)
+                | ~models.Q(deduction_reason=""),
+                name="invoice_not_deductible_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_status__in=BookingStatus.values),
+                name="invoice_booking_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(booking_status=BookingStatus.BOOKED)
+                | ~models.Q(voucher_number=""),
+                name="invoice_booked_has_voucher",
             ),
             models.CheckConstraint(
                 condition=models.Q(identity_key__isnull=True) | ~models.Q(identity_key=""),
