@@ -107,6 +107,14 @@ def test_edited_hash_column_is_named() -> None:
     assert (problem.code, problem.seq) == (EDITED, 7)
 
 
+def test_garbage_in_the_hash_column_is_an_edit_not_a_crash() -> None:
+    records = make_chain(4)
+    records[1] = dataclasses.replace(records[1], hash="哈希")
+    problem = verify_chain(records).problem
+    assert problem is not None
+    assert (problem.code, problem.seq) == (EDITED, 2)
+
+
 def test_edited_row_with_recomputed_hash_is_named() -> None:
     records = make_chain(10)
     records[4] = forge(records[4], after={"status": "已作废"})

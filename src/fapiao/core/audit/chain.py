@@ -219,7 +219,8 @@ def _break(code: str, chain_id: str, seq: int, other: int | None = None) -> Chai
 def _self_ok(record: EventRecord, chain_id: str, key: bytes | None) -> bool:
     if record.chain_id != chain_id:
         return False
-    return hmac.compare_digest(compute_hash(record, record.prev_hash, key=key), record.hash)
+    expected = compute_hash(record, record.prev_hash, key=key)
+    return hmac.compare_digest(expected.encode(), str(record.hash).encode())
 
 
 def _diagnose(

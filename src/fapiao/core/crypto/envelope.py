@@ -87,7 +87,7 @@ class DataKey:
         return secrets.compare_digest(self._key, other._key)
 
     def __hash__(self) -> int:
-        return id(self)
+        return hash(self._key)
 
 
 def _wrap_aad(header: bytes, company_id: str | int) -> bytes:
