@@ -60,7 +60,7 @@ class RateLimited:
         return [
             *(SentAlert(a.code, a.company, a.subject, channel, sent_at) for a in sent),
             *(
-                SentAlert(a.code, a.company, a.subject, channel, sent_at, True)
+                SentAlert(a.code, a.company, a.subject, channel, sent_at, in_digest=True)
                 for a in self.covered
             ),
         ]
