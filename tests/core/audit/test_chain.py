@@ -9,6 +9,8 @@ import time
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fapiao.core.audit.chain import (
     EDITED,
@@ -310,3 +312,37 @@ def test_stored_form_verifies_after_a_json_round_trip() -> None:
     stored = [EventRecord.from_dict(json.loads(json.dumps(r.as_dict()))) for r in records]
     assert stored == records
     assert verify_chain(stored).ok
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    length=st.integers(min_value=2, max_value=12),
+    where=st.integers(min_value=0),
+    how=st.sampled_from(["edit", "edit_rehash", "delete", "insert", "swap"]),
+    keyed=st.booleans(),
+)
+def test_any_single_tampering_is_named_exactly(
+    length: int, where: int, how: str, keyed: bool
+) -> None:
+    key = KEY if keyed else None
+    records = make_chain(length, key=key)
+    head = ChainHead(records[-1].seq, records[-1].hash)
+    i = where % (length - 1 if how == "swap" else length)
+    if how == "edit":
+        records[i] = dataclasses.replace(records[i], action="invoice.delete")
+        expected = (EDITED, i + 1)
+    elif how == "edit_rehash":
+        records[i] = forge(records[i], key=key, action="invoice.delete")
+        expected = (EDITED, i + 1)
+    elif how == "delete":
+        del records[i]
+        expected = (MISSING, i + 1)
+    elif how == "insert":
+        records.insert(i, forge(records[i], action="login", object_id="X"))  # without the key
+        expected = (INSERTED, i + 1)
+    else:
+        records[i], records[i + 1] = records[i + 1], records[i]
+        expected = (REORDERED, i + 1)
+    problem = verify_chain(records, key=key, head=head).problem
+    assert problem is not None
+    assert (problem.code, problem.seq) == expected

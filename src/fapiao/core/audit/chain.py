@@ -275,6 +275,9 @@ def verify_chain(
         chain_id = record.chain_id if record is not None else SYSTEM_CHAIN
     last: EventRecord | None = None
     checked = 0
+    # A head mismatch is held back: a break found right after it (an event inserted with the
+    # head's seq) explains it better; a later break does not, and the mismatch comes first.
+    held: VerifyResult | None = None
     while record is not None:
         following = next(iterator, None)
         expected_seq = last.seq + 1 if last else 1
@@ -285,12 +288,16 @@ def verify_chain(
             and _self_ok(record, chain_id, key)
         ):
             problem = _diagnose(record, following, last, chain_id, key)
+            if held is not None and held.problem is not None and problem.seq > held.problem.seq:
+                return held
             return VerifyResult(chain_id, checked, _head(last), problem)
         if head is not None and record.seq == head.seq and record.hash != head.hash:
-            return VerifyResult(chain_id, checked, _head(last), _break(EDITED, chain_id, head.seq))
+            held = VerifyResult(chain_id, checked, _head(last), _break(EDITED, chain_id, head.seq))
         last = record
         checked += 1
         record = following
+    if held is not None:
+        return held
     if head is not None and (last is None or last.seq < head.seq):
         missing = last.seq + 1 if last else 1
         return VerifyResult(chain_id, checked, _head(last), _break(MISSING, chain_id, missing))
