@@ -57,7 +57,7 @@ def test_loose_thresholds_show_what_the_defaults_keep_quiet() -> None:
     assert found == sorted(
         [
             # 中国石化 德州: two fuel cards of 1 500 on 24 Nov and 16 Dec, each 25 % under a 2 000
-            # threshold: a split only under these loose settings (the default is 10 000, 10 %, 7 days)
+            # threshold: a split only under these loose settings (default: 10 000, 10 %, 7 days)
             (
                 "anomaly.split_under_threshold",
                 "split:913714007242636666:91371400MA949RUW2H:037002000311/51341375",
