@@ -108,3 +108,8 @@ def test_filing_deadline_moves_past_rest_days_and_takes_overrides() -> None:
     assert filing_deadline(2024, 9, CAL) == dt.date(2024, 9, 18)  # weekend, then 中秋节
     published = {(2024, 10): dt.date(2024, 10, 24)}
     assert filing_deadline(2024, 10, CAL, published) == dt.date(2024, 10, 24)
+
+
+def test_red_reversal_on_a_holiday_stays_quiet() -> None:
+    red = invoice("1", gross="-12000", day=dt.date(2024, 10, 2), is_red=True)
+    assert detect_off_day_invoices(COMPANY, [red], CAL) == []

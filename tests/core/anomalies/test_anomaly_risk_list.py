@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import xlsxwriter
 from anomaly_helpers import COMPANY, SELLER_TAX_ID, invoice
 
 from fapiao.core.anomalies import (
@@ -48,3 +50,19 @@ def test_plain_tax_ids_match_after_normalising() -> None:
 def test_seller_one_character_off_is_not_matched() -> None:
     listed = risk_list_from_tax_ids([SELLER_TAX_ID[:-1] + "B"])
     assert detect_risky_sellers(COMPANY, [invoice("00000001")], listed) == []
+
+
+def test_uploaded_xlsx_with_a_title_row_and_text_dates() -> None:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("名单")
+    sheet.write_row(0, 0, ["异常凭证名单（2024 年 6 月）"])
+    sheet.write_row(1, 0, ["序号", "纳税人识别号", "名称", "类型", "列入日期"])
+    sheet.write_row(
+        2, 0, ["1", SELLER_TAX_ID, "山东示例商贸有限公司", "异常凭证", "2024年06月03日"]
+    )
+    book.close()
+    [entry] = read_risk_list(buffer.getvalue(), filename="risk.xlsx")
+    assert entry.tax_id == SELLER_TAX_ID
+    assert entry.list_type == "异常凭证"
+    assert entry.listed_date == dt.date(2024, 6, 3)

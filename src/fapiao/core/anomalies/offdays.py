@@ -2,9 +2,9 @@
 
 调休 make-up working days (a Saturday or Sunday worked in exchange for a longer holiday) are
 working days and never count as weekend.  Retail, travel and toll tickets are issued every day
-and are left out; so are small amounts (see :class:`AnomalyThresholds`).  A year whose calendar
-is unknown (neither the ``holidays`` package nor an uploaded calendar has it) is not judged: one
-notice per year says so, so that a company can upload the year's calendar.
+and are left out; so are red (红字) reversals and small amounts (see :class:`AnomalyThresholds`).
+A year whose calendar is unknown (neither the ``holidays`` package nor an uploaded calendar has
+it) is not judged: one notice per year says so, so that a company can upload its calendar.
 """
 
 from __future__ import annotations
@@ -42,9 +42,11 @@ def detect_off_day_invoices(
     for invoice in invoices:
         day = invoice.issue_date
         amount = invoice.gross_amount
-        if day is None or amount is None or invoice.kind in thresholds.off_day_skip_kinds:
+        if day is None or amount is None or invoice.is_red:
             continue
-        if abs(amount) < thresholds.off_day_min_amount:
+        if invoice.kind in thresholds.off_day_skip_kinds:
+            continue
+        if amount < thresholds.off_day_min_amount:
             continue
         kind = calendar.day_type(day)
         if kind is None:
