@@ -171,7 +171,7 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
             else:
                 overlap = min(bottom, glyph.y1) - max(top, glyph.y0)
                 ratio = overlap / max(min(height, glyph.height), 1e-6)
-                if abs(glyph.cy - (top + bottom) / 2) >= 0.6 * max(height, glyph.height):
+                if abs(glyph.cy - (top + bottom) / 2) >= 0.6 * min(height, glyph.height):
                     ratio = 0.0
             if ratio >= 0.5 and (best is None or ratio > best[0]):
                 best = (ratio, band)
