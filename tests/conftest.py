@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test.utils import override_settings
 
 
 @pytest.fixture
@@ -14,3 +16,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("FAPIAO_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_immediately() -> Iterator[None]:
+    """Background tasks run inline under pytest (FAPIAO_TASKS_BACKEND=immediate)."""
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ):
+        yield

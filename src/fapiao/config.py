@@ -72,6 +72,48 @@ SETTINGS: tuple[Setting, ...] = (
         "单个上传文件的大小上限（MB）",
         "Maximum size of one uploaded file (MB)",
     ),
+    Setting(
+        "FAPIAO_HTTPS",
+        "0",
+        "经 HTTPS 提供服务：安全 Cookie、HSTS、HTTP 跳转 HTTPS（生产环境应为 1）",
+        "Served over HTTPS: secure cookies, HSTS, redirect HTTP to HTTPS (1 in production)",
+    ),
+    Setting(
+        "FAPIAO_TASKS_BACKEND",
+        "database",
+        "后台任务后端：database（由 worker 执行）或 immediate（当场执行，测试用）",
+        "Background task backend: database (run by the worker) or immediate (inline, for tests)",
+    ),
+    Setting(
+        "FAPIAO_EMAIL_BACKEND",
+        "console",
+        "邮件后端：console、smtp、locmem，或 Django 邮件后端的完整路径",
+        "E-mail backend: console, smtp, locmem, or the dotted path of a Django e-mail backend",
+    ),
+    Setting(
+        "FAPIAO_EMAIL_FROM",
+        "fapiao@localhost",
+        "系统邮件的发件人地址",
+        "Sender address of system e-mail",
+    ),
+    Setting(
+        "FAPIAO_REQUIRE_2FA_ROLES",
+        "admin,reviewer",
+        "必须启用两步验证（TOTP）的角色，逗号分隔",
+        "Roles that must use two-factor authentication (TOTP), comma separated",
+    ),
+    Setting(
+        "FAPIAO_LOCKOUT_FAILURES",
+        "5",
+        "连续登录失败多少次后锁定",
+        "Failed logins in a row after which the login is locked",
+    ),
+    Setting(
+        "FAPIAO_LOCKOUT_MINUTES",
+        "15",
+        "登录锁定的冷却时间（分钟）",
+        "Cool-off time of a login lock-out (minutes)",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,7 +1,19 @@
-"""URL configuration."""
+"""URL configuration: one ``include`` per app."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.i18n import set_language
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from fapiao.web.shell.middleware import two_factor_exempt
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("i18n/setlang/", two_factor_exempt(set_language), name="set_language"),
+    path("accounts/", include("fapiao.web.accounts.urls")),
+    path("companies/", include("fapiao.web.companies.urls")),
+    path("feedback/", include("fapiao.web.feedback.urls")),
+    path("invoices/", include("fapiao.web.invoices.urls")),
+    path("intake/", include("fapiao.web.intake.urls")),
+    path("claims/", include("fapiao.web.claims.urls")),
+    path("", include("fapiao.web.shell.urls")),
+]

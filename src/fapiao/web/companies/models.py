@@ -21,6 +21,9 @@ class Company(models.Model):
     taxpayer_type = models.CharField(
         "纳税人类型", max_length=16, choices=TaxpayerType.choices, default=TaxpayerType.GENERAL
     )
+    preferences = models.JSONField(
+        "偏好设置", default=dict, blank=True, help_text="阈值与偏好 (thresholds and preferences)"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,1 @@
+"""外壳 (shell): what every page shares: current company, permissions, navigation, home page."""

@@ -1,0 +1,38 @@
+"""Test helpers for pages: log in with a current company (and 2FA where the role needs it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from fapiao.web.companies.models import Company, Membership, Role
+from fapiao.web.shell.middleware import COMPANY_SESSION_KEY
+
+
+def login_as(
+    client: Client, user: Any, company: Company | None = None, role: Role | str | None = None
+) -> None:
+    """Log ``user`` in with ``company`` as the current company.
+
+    With ``role`` the user is made (or kept) a member with that role.  A user whose role needs
+    two-factor authentication gets a confirmed TOTP device, and the session counts as verified.
+    """
+    if company is not None and role is not None:
+        Membership.objects.update_or_create(
+            user=user, company=company, defaults={"role": Role(role)}
+        )
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    if company is not None:
+        session[COMPANY_SESSION_KEY] = company.pk
+    required = settings.FAPIAO_REQUIRE_2FA_ROLES
+    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).first()
+    if device is None and Membership.objects.filter(user=user, role__in=required).exists():
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
