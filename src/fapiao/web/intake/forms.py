@@ -1,0 +1,72 @@
+"""Forms of intake: the upload (many files or ZIPs) and assigning a tray invoice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fapiao.web.intake.models import DirectionChoice, Routing
+from fapiao.web.invoices.models import Direction
+
+MAX_FILES = 500
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that accepts many files (``<input type=file multiple>``)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Many uploaded files, each checked as a FileField."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        items = [item for item in items if item]
+        if not items and self.required:
+            raise forms.ValidationError(_("请选择文件 · Choose files"))
+        if len(items) > MAX_FILES:
+            raise forms.ValidationError(
+                _("一次最多上传 %(n)d 个文件 · At most %(n)d files at once") % {"n": MAX_FILES}
+            )
+        return [single(item, initial) for item in items]
+
+
+class UploadForm(forms.Form):
+    """上传发票: files or ZIPs, their direction, and how to route them."""
+
+    upload = MultipleFileField(
+        label=_("发票文件（XML/OFD/PDF/图片/ZIP） · Invoice files (XML/OFD/PDF/image/ZIP)"),
+        widget=MultipleFileInput(attrs={"multiple": True, "class": "form-control"}),
+    )
+    direction = forms.ChoiceField(
+        label=_("方向 · Direction"),
+        choices=DirectionChoice.choices,
+        initial=DirectionChoice.PURCHASE,
+        widget=forms.RadioSelect,
+    )
+    routing = forms.ChoiceField(
+        label=_("分配方式 · Routing"),
+        choices=Routing.choices,
+        initial=Routing.COMPANY,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class AssignForm(forms.Form):
+    """分配: the company (one of the user's) and the direction for a tray invoice."""
+
+    company = forms.TypedChoiceField(label=_("公司 · Company"), coerce=int)
+    direction = forms.ChoiceField(label=_("方向 · Direction"), choices=Direction.choices)
+
+    def __init__(self, *args: Any, companies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        company_field = self.fields["company"]
+        assert isinstance(company_field, forms.TypedChoiceField)
+        company_field.choices = [(c.pk, f"{c.name} ({c.tax_id})") for c in companies]

@@ -1,0 +1,460 @@
+"""Writes for intake (收票): upload a batch, parse one of its files, assign a tray invoice.
+
+An upload stores every file untouched (``stored_file_create``), creates the batch and its items,
+and enqueues one parse task per item after commit.  Parsing calls the core, then saves each invoice
+through ``invoice_save_parsed`` (which merges the same invoice read from another format).  With
+tax-ID routing, each invoice goes to the uploader's company named as its buyer (进项) or seller
+(销项); the rest waits in the uploader's tray (待分配).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from fapiao.core.errors import FapiaoError
+from fapiao.core.invoice import Direction as CoreDirection
+from fapiao.core.invoice import Invoice
+from fapiao.core.parsing.api import parse_bytes
+from fapiao.core.parsing.base import FileFormat, ParseOptions
+from fapiao.core.rules.base import RuleContext, validate
+from fapiao.core.schema import invoice_from_dict, invoice_to_dict
+from fapiao.web.companies.models import Company, Membership, Role
+from fapiao.web.events.services import event_record
+from fapiao.web.intake.ledger import ledger_invoices
+from fapiao.web.intake.models import (
+    BatchKind,
+    DirectionChoice,
+    IntakeBatch,
+    IntakeItem,
+    ItemStatus,
+    Routing,
+    UnassignedInvoice,
+)
+from fapiao.web.invoices.models import Direction, InvoiceRecord, StoredFile
+from fapiao.web.invoices.selectors import stored_file_path
+from fapiao.web.invoices.services import invoice_save_parsed, stored_file_create
+
+logger = logging.getLogger(__name__)
+
+WRITER_ROLES = (Role.ADMIN, Role.CLERK)
+"""Roles that may bring invoices into a company (录入)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UploadFile:
+    """One uploaded file: its name as the user's machine gave it, and its bytes."""
+
+    name: str
+    content: bytes
+    content_type: str = ""
+
+
+class IntakeError(ValueError):
+    """An intake request that cannot be carried out, with Chinese and English messages."""
+
+    def __init__(self, code: str, message: str, message_en: str) -> None:
+        self.code, self.message, self.message_en = code, message, message_en
+        super().__init__(f"{message} / {message_en}")
+
+
+def writable_companies(*, user: AbstractBaseUser) -> list[Company]:
+    """The companies where the user may enter invoices (管理员 or 录入员)."""
+    return list(
+        Company.objects.filter(
+            memberships__user_id=user.pk, memberships__role__in=WRITER_ROLES
+        ).order_by("name", "id")
+    )
+
+
+def _enqueue(item_id: int) -> None:
+    from fapiao.web.intake.tasks import parse_intake_item
+
+    parse_intake_item.enqueue(item_id)
+
+
+def intake_upload(
+    *,
+    company: Company,
+    actor: AbstractBaseUser,
+    files: Sequence[UploadFile],
+    direction: DirectionChoice | str,
+    routing: Routing | str = Routing.COMPANY,
+    kind: BatchKind | str = BatchKind.FILES,
+) -> IntakeBatch:
+    """Store each file untouched, create the batch and its items, parse each after commit."""
+    direction, routing, kind = DirectionChoice(direction), Routing(routing), BatchKind(kind)
+    if not files:
+        raise IntakeError("intake.no_files", "没有选择文件", "No files were chosen")
+    if kind is BatchKind.LEDGER and direction is DirectionChoice.AUTO:
+        raise IntakeError(
+            "intake.ledger_direction", "台账导入须选择进项或销项", "Choose purchase or sales"
+        )
+    stored: list[tuple[UploadFile, StoredFile]] = []
+    for upload in files:  # each is its own durable write, content-addressed: a retry is harmless
+        stored_file, _ = stored_file_create(
+            company=company,
+            content=upload.content,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            actor=actor,
+        )
+        stored.append((upload, stored_file))
+    return _batch_create(
+        company=company,
+        actor=actor,
+        stored=[(u.name, sf) for u, sf in stored],
+        kind=kind,
+        direction=direction,
+        routing=routing,
+    )
+
+
+def _batch_create(
+    *,
+    company: Company,
+    actor: AbstractBaseUser,
+    stored: Sequence[tuple[str, StoredFile]],
+    kind: BatchKind,
+    direction: DirectionChoice,
+    routing: Routing,
+) -> IntakeBatch:
+    with transaction.atomic(durable=True):
+        batch = IntakeBatch.objects.create(
+            company=company,
+            kind=kind,
+            direction=direction,
+            routing=routing,
+            created_by_id=actor.pk,
+        )
+        IntakeItem.objects.bulk_create(
+            IntakeItem(batch=batch, stored_file=sf, name=name[:255]) for name, sf in stored
+        )
+        event_record(
+            company=company,
+            actor=actor,
+            action="intake.uploaded",
+            obj=batch,
+            before=None,
+            after={
+                "kind": kind.value,
+                "direction": direction.value,
+                "routing": routing.value,
+                "files": [{"name": name, "sha256": sf.sha256} for name, sf in stored],
+            },
+        )
+        ids = list(
+            IntakeItem.objects.filter(batch=batch).order_by("id").values_list("pk", flat=True)
+        )
+        for item_id in ids:
+            transaction.on_commit(functools.partial(_enqueue, item_id))
+    return batch
+
+
+def ledger_import_start(
+    *,
+    company: Company,
+    actor: AbstractBaseUser,
+    stored_file: StoredFile,
+    direction: Direction | str,
+) -> IntakeBatch:
+    """Import a ledger already stored and previewed: one batch, its rows saved in the background."""
+    if stored_file.company_id != company.pk:
+        raise IntakeError(
+            "intake.foreign_file", "文件属于另一家公司", "The file belongs to another company"
+        )
+    return _batch_create(
+        company=company,
+        actor=actor,
+        stored=[(stored_file.original_name, stored_file)],
+        kind=BatchKind.LEDGER,
+        direction=DirectionChoice(Direction(direction).value),
+        routing=Routing.COMPANY,
+    )
+
+
+@dataclasses.dataclass
+class _Outcome:
+    status: ItemStatus = ItemStatus.DONE
+    file_format: str = ""
+    created: int = 0
+    merged: int = 0
+    unassigned: int = 0
+    errors: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    results: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+def _error(code: str, message: str, message_en: str) -> dict[str, str]:
+    return {"code": code, "message": message, "message_en": message_en}
+
+
+def _route(
+    invoice: Invoice, batch: IntakeBatch, companies: Mapping[str, Company]
+) -> tuple[Company, Direction] | None:
+    """Where an invoice goes: the batch's company and chosen direction, or by its tax IDs."""
+    if batch.routing == Routing.COMPANY and batch.direction != DirectionChoice.AUTO:
+        return batch.company, Direction(batch.direction)
+    buyer = (invoice.buyer.tax_id or "").upper()
+    seller = (invoice.seller.tax_id or "").upper()
+    if buyer and buyer in companies:
+        return companies[buyer], Direction.PURCHASE
+    if seller and seller in companies:
+        return companies[seller], Direction.SALES
+    return None
+
+
+def _targets(batch: IntakeBatch) -> dict[str, Company]:
+    if batch.routing == Routing.TAX_ID and batch.created_by is not None:
+        companies = writable_companies(user=batch.created_by)
+    else:
+        companies = [batch.company]
+    return {c.tax_id.upper(): c for c in companies}
+
+
+def _save(
+    *,
+    item: IntakeItem,
+    outcome: _Outcome,
+    invoice: Invoice,
+    member: str | None,
+    index: int,
+    file_format: str | None,
+    companies: Mapping[str, Company],
+    content: bytes | None,
+) -> None:
+    """Save one parsed invoice where it belongs, or put it in the uploader's tray."""
+    batch = item.batch
+    target = _route(invoice, batch, companies)
+    if target is None:
+        if batch.created_by is None:
+            return
+        _, new = UnassignedInvoice.objects.get_or_create(
+            batch=batch,
+            stored_file=item.stored_file,
+            member=member or "",
+            invoice_index=index,
+            defaults={
+                "uploaded_by": batch.created_by,
+                "file_format": file_format or "",
+                "invoice": invoice_to_dict(invoice),
+            },
+        )
+        outcome.unassigned += 1
+        outcome.results.append({"unassigned": True, "member": member or "", "new": new})
+        return
+    company, direction = target
+    core_direction = CoreDirection(direction.value)
+    invoice = validate(
+        dataclasses.replace(invoice, direction=core_direction),
+        RuleContext(company_tax_id=company.tax_id),
+    )
+    stored_file = item.stored_file
+    if company.pk != stored_file.company_id:
+        stored_file, _ = stored_file_create(
+            company=company,
+            content=content if content is not None else stored_file_path(stored_file).read_bytes(),
+            original_name=stored_file.original_name,
+            content_type=stored_file.content_type,
+            actor=batch.created_by,
+        )
+    record, created = invoice_save_parsed(
+        company=company,
+        direction=direction,
+        invoice=invoice,
+        actor=batch.created_by,
+        stored_file=stored_file,
+        member=member,
+        file_format=file_format,
+    )
+    if created:
+        outcome.created += 1
+    else:
+        outcome.merged += 1
+    outcome.results.append(
+        {"company": company.pk, "invoice": record.pk, "created": created, "member": member or ""}
+    )
+
+
+def _parse_files(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, Company]) -> None:
+    content = stored_file_path(item.stored_file).read_bytes()
+    own = item.batch.company.tax_id if item.batch.routing == Routing.COMPANY else None
+    result = parse_bytes(
+        content, filename=item.name or None, options=ParseOptions(company_tax_id=own)
+    )
+    outcome.file_format = result.format.value
+    outcome.errors.extend(error.as_dict() for error in result.errors)
+    file_format = None if result.format is FileFormat.ZIP else result.format.value
+    for index, parsed in enumerate(result.invoices):
+        _save(
+            item=item,
+            outcome=outcome,
+            invoice=parsed.invoice,
+            member=parsed.member,
+            index=index,
+            file_format=file_format,
+            companies=companies,
+            content=content,
+        )
+    if not result.invoices:
+        outcome.status = ItemStatus.FAILED
+        if not outcome.errors:
+            outcome.errors.append(
+                _error("intake.no_invoice", "文件中没有找到发票", "No invoice found in the file")
+            )
+
+
+def _parse_ledger(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, Company]) -> None:
+    content = stored_file_path(item.stored_file).read_bytes()
+    table, invoices = ledger_invoices(content, filename=item.name)
+    outcome.file_format = table.format.value
+    IntakeItem.objects.filter(pk=item.pk).update(rows_total=len(invoices))
+    for done, (row, invoice) in enumerate(invoices, start=1):
+        _save(
+            item=item,
+            outcome=outcome,
+            invoice=invoice,
+            member=f"row {row}",
+            index=0,
+            file_format=table.format.value,
+            companies=companies,
+            content=content,
+        )
+        if done % 50 == 0 or done == len(invoices):
+            IntakeItem.objects.filter(pk=item.pk).update(
+                rows_done=done,
+                invoices_created=outcome.created,
+                invoices_merged=outcome.merged,
+            )
+
+
+def intake_item_process(*, item_id: int) -> IntakeItem:
+    """Parse one uploaded file and save what it holds; a finished item is left as it is."""
+    with transaction.atomic(durable=True):
+        item = (
+            IntakeItem.objects.select_for_update()
+            .select_related("batch__company", "batch__created_by", "stored_file")
+            .get(pk=item_id)
+        )
+        if item.is_finished:
+            return item
+        item.status = ItemStatus.PARSING
+        item.started_at = timezone.now()
+        item.save(update_fields=["status", "started_at"])
+    outcome = _Outcome()
+    companies = _targets(item.batch)
+    try:
+        if item.batch.kind == BatchKind.LEDGER:
+            _parse_ledger(item, outcome, companies)
+        else:
+            _parse_files(item, outcome, companies)
+    except FapiaoError as exc:
+        outcome.status = ItemStatus.FAILED
+        outcome.errors.append(exc.as_dict())
+    except Exception as exc:  # a bug must not leave the item parsing forever
+        logger.exception("intake item %s failed", item_id)
+        outcome.status = ItemStatus.FAILED
+        outcome.errors.append(
+            _error(
+                "intake.internal_error",
+                f"处理文件时出错：{type(exc).__name__}",
+                f"Processing the file failed: {type(exc).__name__}",
+            )
+        )
+    with transaction.atomic(durable=True):
+        item = IntakeItem.objects.select_for_update().select_related("batch").get(pk=item_id)
+        item.status = outcome.status
+        item.file_format = outcome.file_format
+        item.invoices_created = outcome.created
+        item.invoices_merged = outcome.merged
+        item.invoices_unassigned = outcome.unassigned
+        item.errors = outcome.errors
+        item.results = outcome.results
+        item.finished_at = timezone.now()
+        if item.rows_total:
+            item.rows_done = item.rows_total
+        item.save()
+        event_record(
+            company=item.batch.company,
+            actor=None,
+            action="intake.item_parsed",
+            obj=item,
+            before={"status": ItemStatus.PARSING.value},
+            after={
+                "status": item.status,
+                "created": outcome.created,
+                "merged": outcome.merged,
+                "unassigned": outcome.unassigned,
+                "errors": [e["code"] for e in outcome.errors],
+            },
+        )
+    return item
+
+
+def unassigned_assign(
+    *,
+    entry: UnassignedInvoice,
+    company: Company,
+    direction: Direction | str,
+    actor: AbstractBaseUser,
+) -> InvoiceRecord:
+    """Put a tray invoice into one of the uploader's companies, then mark it assigned."""
+    direction = Direction(direction)
+    if entry.uploaded_by_id != actor.pk:
+        raise IntakeError(
+            "intake.not_yours", "这张发票不在您的待分配列表中", "This invoice is not in your tray"
+        )
+    if not Membership.objects.filter(
+        user_id=actor.pk, company=company, role__in=WRITER_ROLES
+    ).exists():
+        raise IntakeError(
+            "intake.no_permission",
+            f"您不能向“{company.name}”录入发票",
+            f"You may not enter invoices into {company.name}",
+        )
+    if entry.assigned_at is not None and entry.assigned_record_id is not None:
+        raise IntakeError("intake.already_assigned", "这张发票已分配", "Already assigned")
+    invoice = validate(
+        dataclasses.replace(
+            invoice_from_dict(entry.invoice), direction=CoreDirection(direction.value)
+        ),
+        RuleContext(company_tax_id=company.tax_id),
+    )
+    source = entry.stored_file
+    stored_file, _ = stored_file_create(
+        company=company,
+        content=stored_file_path(source).read_bytes(),
+        original_name=source.original_name,
+        content_type=source.content_type,
+        actor=actor,
+    )
+    record, _ = invoice_save_parsed(
+        company=company,
+        direction=direction,
+        invoice=invoice,
+        actor=actor,
+        stored_file=stored_file,
+        member=entry.member or None,
+        file_format=entry.file_format or None,
+    )
+    with transaction.atomic(durable=True):
+        locked = UnassignedInvoice.objects.select_for_update().get(pk=entry.pk)
+        locked.assigned_record = record
+        locked.assigned_at = timezone.now()
+        locked.save(update_fields=["assigned_record", "assigned_at"])
+        event_record(
+            company=company,
+            actor=actor,
+            action="intake.unassigned_assigned",
+            obj=record,
+            before={"unassigned": entry.pk},
+            after={"company": company.pk, "direction": direction.value, "invoice": record.pk},
+        )
+    entry.assigned_record, entry.assigned_at = record, locked.assigned_at
+    return record
