@@ -15,5 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("invoices/", include("fapiao.web.invoices.urls")),
     path("intake/", include("fapiao.web.intake.urls")),
     path("claims/", include("fapiao.web.claims.urls")),
+    path("api/", include("fapiao.web.api.urls")),
     path("", include("fapiao.web.shell.urls")),
 ]

@@ -37,6 +37,7 @@ class NavLink:
 NAV: list[NavItem] = [
     NavItem(_("首页 · Home"), "shell:home"),
     NavItem(_("反馈 · Feedback"), "feedback:list", ("admin",)),
+    NavItem(_("接口令牌 · API tokens"), "api_tokens"),
 ]
 
 

@@ -1,0 +1,1 @@
+"""One router per domain noun: invoices, claims, reconciliation, reports."""
