@@ -48,14 +48,20 @@ def _rapidocr() -> Any:
 
 
 class RapidOcrEngine:
-    """The offline engine (RapidOCR on ONNX Runtime), constructed lazily, shared per process."""
+    """The offline engine (RapidOCR on ONNX Runtime), constructed lazily, shared per process.
+
+    ``use_cls=False`` skips the text-angle classifier, for images already turned upright.
+    """
+
+    def __init__(self, *, use_cls: bool = True) -> None:
+        self.use_cls = use_cls
 
     def recognize(self, image: Image.Image) -> list[OcrBox]:
         """Text boxes found in ``image``."""
         import numpy as np
 
         engine = _rapidocr()
-        result, _ = engine(np.asarray(image.convert("RGB")))
+        result, _ = engine(np.asarray(image.convert("RGB")), use_cls=self.use_cls)
         boxes: list[OcrBox] = []
         for quad, text, score in result or ():
             points = tuple((float(x), float(y)) for x, y in quad)
