@@ -114,6 +114,48 @@ SETTINGS: tuple[Setting, ...] = (
         "登录锁定的冷却时间（分钟）",
         "Cool-off time of a login lock-out (minutes)",
     ),
+    Setting(
+        "FAPIAO_ADMIN_USERNAME",
+        "admin",
+        "首次启动（make run / fapiao createadmin）创建的管理员用户名",
+        "User name of the administrator created on first start (make run / fapiao createadmin)",
+    ),
+    Setting(
+        "FAPIAO_ADMIN_EMAIL",
+        "admin@localhost",
+        "首个管理员的电子邮件",
+        "E-mail address of the first administrator",
+    ),
+    Setting(
+        "FAPIAO_ADMIN_PASSWORD",
+        "(generated and printed once)",
+        "首个管理员的密码；不设置则随机生成并只显示一次",
+        "Password of the first administrator; generated and printed once when unset",
+    ),
+    Setting(
+        "FAPIAO_COMPANY_NAME",
+        "示例公司",
+        "首次启动时创建的第一家公司名称",
+        "Name of the first company, created on first start",
+    ),
+    Setting(
+        "FAPIAO_COMPANY_TAX_ID",
+        "91110108MA01ABCD0B",
+        "第一家公司的纳税人识别号",
+        "Tax ID (纳税人识别号) of the first company",
+    ),
+    Setting(
+        "FAPIAO_HOST",
+        "127.0.0.1",
+        "网页服务监听的地址（make run / fapiao serve）",
+        "Address the web server listens on (make run / fapiao serve)",
+    ),
+    Setting(
+        "FAPIAO_PORT",
+        "8000",
+        "网页服务监听的端口",
+        "Port the web server listens on",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
