@@ -12,19 +12,24 @@ import datetime as dt
 
 import polars as pl
 
-from fapiao.core.reconciliation.categories import Category
+from fapiao.core.reconciliation.candidates import KIND_RANK
+from fapiao.core.reconciliation.categories import ACTIONS, Category
 
 _U32 = pl.UInt32
 _FIELDS = ("_key", "_seller", "_buyer", "_date", "_net", "_tax", "_gross")
 
+CATEGORY_DTYPE = pl.Enum([c.value for c in Category])
+ACTION_DTYPE = pl.Enum(list(ACTIONS))
+KIND_DTYPE = pl.Enum(list(KIND_RANK))
+
 RESULT_SCHEMA: dict[str, pl.DataType] = {
-    "category": pl.Utf8(),
-    "action": pl.Utf8(),
+    "category": CATEGORY_DTYPE,
+    "action": ACTION_DTYPE,
     "ledger_row": _U32(),
     "tax_row": _U32(),
     "duplicate_of": _U32(),
     "red_rows": pl.List(_U32()),
-    "match_kind": pl.Utf8(),
+    "match_kind": KIND_DTYPE,
     "corrected_key": pl.Utf8(),
     "confidence": pl.Float64(),
     "pending": pl.Boolean(),
@@ -36,7 +41,31 @@ RESULT_SCHEMA: dict[str, pl.DataType] = {
     "seller_differs": pl.Boolean(),
     "key_differs": pl.Boolean(),
 }
-"""Columns of ``Reconciliation.results`` (plus ``suggestion`` and ``suggestion_en``)."""
+"""Columns of ``Reconciliation.results`` (plus ``suggestion`` and ``suggestion_en``, null when
+the action is ``none``).  Deltas are ledger minus export in cents, null when equal or absent."""
+
+
+def matched_results(pairs: pl.DataFrame) -> pl.DataFrame:
+    """MATCHED results for clean exact pairs ``(_l, _t)``: constants, no per-row text."""
+    columns = {
+        "category": pl.lit(Category.MATCHED.value, CATEGORY_DTYPE),
+        "action": pl.lit("none", ACTION_DTYPE),
+        "ledger_row": pl.col("_l"),
+        "tax_row": pl.col("_t"),
+        "match_kind": pl.lit("exact", KIND_DTYPE),
+        "confidence": pl.lit(1.0),
+        "pending": pl.lit(False),
+    }
+    flags = ("date_differs", "buyer_differs", "seller_differs", "key_differs")
+    return pairs.select(
+        *[
+            columns.get(name, pl.lit(False) if name in flags else pl.lit(None, dtype)).alias(name)
+            for name, dtype in RESULT_SCHEMA.items()
+        ],
+        pl.lit(None, pl.Utf8).alias("suggestion"),
+        pl.lit(None, pl.Utf8).alias("suggestion_en"),
+    )
+
 
 _KIND_CONFIDENCE = {
     "exact": 1.0,
@@ -232,9 +261,9 @@ def classify(
     left = lw.select(pl.all().gather(p["_l"])).drop("_l")
     right = tw.select(pl.all().gather(p["_t"])).drop("_t").rename(lambda c: f"{c}_x")
     paired = p.hstack(left).hstack(right).join(reds, on="_t", how="left")
-    ledger_only = lw.join(parts["ledger_only"], on="_l", how="semi")
+    ledger_only = lw[parts["ledger_only"]["_l"]]
     tax_rows = (
-        tax.join(tax_only, on="_t", how="semi")
+        tax[tax_only["_t"]]
         .select("_t", "_seller", "_buyer", "_gross", "_status", "_is_red")
         .join(reds, on="_t", how="left")
     )

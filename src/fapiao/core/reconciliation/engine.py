@@ -16,7 +16,7 @@ import polars as pl
 
 from fapiao.core.invoice import china_today
 from fapiao.core.reconciliation.candidates import candidate_pairs
-from fapiao.core.reconciliation.classify import classify
+from fapiao.core.reconciliation.classify import classify, matched_results
 from fapiao.core.reconciliation.explain import add_suggestions
 from fapiao.core.reconciliation.normalize import (
     LEDGER_EXTRA_COLUMNS,
@@ -54,9 +54,9 @@ def combine_exports(exports: pl.DataFrame | Sequence[pl.DataFrame]) -> pl.DataFr
         for i, f in enumerate(frames)
     ]
     tax = pl.concat(prepared, how="diagonal_relaxed") if prepared else prepare(pl.DataFrame())
-    tax = tax.with_columns(status_expr().alias("_status"))
+    tax = tax.with_columns(_status(tax["status"]))
     duplicated = pl.col("_key").is_not_null() & pl.col("_key").is_duplicated()
-    if tax.select(duplicated.any()).item():
+    if len(frames) > 1 or tax.select(pl.col("_key").hash().is_duplicated().any()).item():
         tax = tax.with_row_index("_order")
         rank = pl.col("_status").replace_strict(_STATUS_RANK, return_dtype=pl.Int8)
         merged = (
@@ -69,23 +69,67 @@ def combine_exports(exports: pl.DataFrame | Sequence[pl.DataFrame]) -> pl.DataFr
             .select(tax.columns)
         )
         tax = pl.concat([tax.filter(~duplicated), merged]).sort("_order").drop("_order")
-    red = (pl.col("is_positive").fill_null("") == "否") | (pl.col("_gross") < 0)
-    return tax.with_row_index("_t").with_columns(
+    red = (pl.col("is_positive").fill_null("") == "否") | (pl.col("_gross") < 0).fill_null(False)
+    tax = tax.with_row_index("_t").with_columns(
         red.alias("_is_red"),
-        pl.when(red).then(red_of_expr()).alias("_red_of"),
         pl.when(pl.col("_digital").is_not_null() & pl.col("_number").is_not_null())
         .then(pl.concat_str(["_code", "_number"], separator="-", ignore_nulls=True))
         .alias("_alt_key"),
+    )
+    red_of = pl.repeat(None, tax.height, dtype=pl.Utf8, eager=True).alias("_red_of")
+    if tax["_is_red"].any():
+        rows = tax["_is_red"].arg_true()
+        red_of = red_of.scatter(rows, tax[rows].select(red_of_expr()).to_series())
+    return tax.with_columns(red_of)
+
+
+def _status(status: pl.Series) -> pl.Series:
+    """发票状态 as a short code; the export's four spellings by lookup, anything else by rule."""
+    known = {"正常": "normal", "已作废": "voided", "已红冲-全额": "red_full"}
+    known["已红冲-部分"] = "red_partial"
+    mapped = status.replace_strict(known, default=None, return_dtype=pl.Utf8).alias("_status")
+    odd = mapped.is_null()
+    if odd.any():
+        rows = odd.arg_true()
+        fixed = pl.DataFrame({"status": status.gather(rows)}).select(status_expr()).to_series()
+        mapped = mapped.scatter(rows, fixed)
+    return mapped
+
+
+def split_clean(lf: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
+    """Exact pairs that need no further thought, and the rest of each side.
+
+    A pair is clean when its key is booked once, every compared field agrees (or is absent from
+    the ledger), the invoice is 正常 and no red-letter invoice refers to it.  Only the rest goes
+    on to duplicate handling, typo candidates and classification.
+    """
+    keys = lf.select("_l", "_key").join(
+        tax.select("_t", "_key"), on="_key", how="inner", maintain_order="left"
+    )
+    # a key booked twice shows as a repeated export row: cheaper than hashing the strings again
+    hold = keys["_t"].is_duplicated()
+    referenced = tax.filter(pl.col("_is_red"))["_red_of"].drop_nulls()
+    if referenced.len():
+        hold = hold | keys["_key"].is_in(referenced.implode())
+    left = lf.select(_FIELDS[1:])[keys["_l"]]
+    right = tax.select(*_FIELDS[1:], "_status")[keys["_t"]]
+    clean = ~hold & (right["_status"] == "normal")
+    for name in _FIELDS[1:]:
+        clean = clean & (left[name] == right[name]).fill_null(True)
+    bulk = keys.select("_l", "_t").filter(clean)
+    ledger_done = pl.repeat(False, lf.height, eager=True).scatter(bulk["_l"], True)
+    tax_done = pl.repeat(False, tax.height, eager=True).scatter(bulk["_t"], True)
+    needed = ["_l", "_code", "_number", "_digital", *_FIELDS]
+    return (
+        bulk,
+        lf.select(needed).filter(~ledger_done),
+        tax.select("_t", "_alt_key", *_FIELDS).filter(~tax_done),
     )
 
 
 def prepare_ledger(ledger: pl.DataFrame) -> pl.DataFrame:
     """The ledger with its working columns, ``_l`` its row number."""
-    frame = prepare(ledger, extra=LEDGER_EXTRA_COLUMNS).with_row_index("_l")
-    return frame.with_columns(
-        repaired_key_expr(pl.col("_code"), pl.col("_number"), pl.col("_digital")).alias("_rkey"),
-        pl.coalesce("_digital", "_number").alias("_raw_id"),
-    )
+    return prepare(ledger, extra=LEDGER_EXTRA_COLUMNS).with_row_index("_l")
 
 
 def _agreement(frame: pl.DataFrame) -> pl.DataFrame:
@@ -124,8 +168,14 @@ def _assign(cand: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(accepted)
 
 
-def match(ledger: pl.DataFrame, tax: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Pairs (exact and typo), duplicate copies, and the unpaired rows of each side."""
+def match(
+    ledger: pl.DataFrame, tax: pl.DataFrame, lf: pl.DataFrame, tf: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """Pairs (exact and typo), duplicate copies, and the unpaired rows of each side.
+
+    ``ledger`` and ``tax`` are the rows to match; ``lf`` and ``tf`` the whole prepared frames
+    (``_l`` and ``_t`` are row positions in them).
+    """
     lw = ledger.select("_l", *_FIELDS)
     tw = tax.select("_t", *_FIELDS)
     exact = _agreement(
@@ -155,11 +205,17 @@ def match(ledger: pl.DataFrame, tax: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
     cand = candidate_pairs(
         ledger.join(residue.select("_l"), on="_l", how="semi").select(
-            "_l", "_key", "_rkey", "_raw_id"
+            "_l",
+            "_key",
+            repaired_key_expr(pl.col("_code"), pl.col("_number"), pl.col("_digital")).alias(
+                "_rkey"
+            ),
+            pl.coalesce("_digital", "_number").alias("_raw_id"),
         ),
         free_tax.select("_t", "_key", "_alt_key"),
     )
-    cand = _agreement(_with_tax_fields(cand.select("_l", "_t", "_kind", "_krank"), lw, tw))
+    full_l, full_t = lf.select("_l", *_FIELDS), tf.select("_t", *_FIELDS)
+    cand = _agreement(_with_tax_fields(cand.select("_l", "_t", "_kind", "_krank"), full_l, full_t))
     exactish = pl.col("_kind").is_in(["exact", "alt"])
     score = (
         pl.col("_fit").cast(pl.Int32) * 100
@@ -204,7 +260,7 @@ def attach_reds(tax: pl.DataFrame, tax_only: pl.DataFrame) -> tuple[pl.DataFrame
     cents), and the export-only rows left once the attached reds are taken out.
     """
     reds = (
-        tax.join(tax_only, on="_t", how="semi")
+        tax[tax_only["_t"]]
         .filter(pl.col("_is_red") & pl.col("_red_of").is_not_null())
         .select(pl.col("_t").alias("_red"), "_red_of", "_gross")
         .join(tax.select(pl.col("_t"), pl.col("_key").alias("_red_of")), on="_red_of", how="inner")
@@ -237,7 +293,8 @@ def reconcile(
     lf = prepare_ledger(ledger)
     tax = combine_exports(exports)
     covered = period or infer_period(tax["_date"])
-    parts = match(lf, tax)
+    bulk, ledger_rest, tax_rest = split_clean(lf, tax)
+    parts = match(ledger_rest, tax_rest, lf, tax)
     reds, tax_only = attach_reds(tax, parts["tax_only"])
     results = classify(
         lf,
@@ -251,6 +308,13 @@ def reconcile(
         company_tax_id=(company_tax_id or "").strip().upper() or None,
     )
     results = add_suggestions(results, lf, tax, period=covered, sync_days=sync_days)
+    booked = results.filter(pl.col("ledger_row").is_not_null())
+    results = pl.concat(
+        [
+            matched_results(bulk).merge_sorted(booked.sort("ledger_row"), key="ledger_row"),
+            results.filter(pl.col("ledger_row").is_null()),
+        ]
+    )
     return Reconciliation(
         results=results,
         ledger=lf,

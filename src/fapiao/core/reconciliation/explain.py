@@ -361,10 +361,10 @@ def add_suggestions(
     """``results`` with ``suggestion`` and ``suggestion_en`` columns."""
     results = results.with_row_index("_r")
     plain = results.filter(pl.col("action") == "none").with_columns(
-        pl.lit("无需处理").alias("suggestion"), pl.lit("No action needed").alias("suggestion_en")
+        pl.lit(None, pl.Utf8).alias("suggestion"), pl.lit(None, pl.Utf8).alias("suggestion_en")
     )
     todo = results.filter(pl.col("action") != "none")
-    keys = tax.select("_t", "_key")
+    keys = tax.select("_t", "_key")  # joined only by the few red rows below
     red_text = (
         todo.select("_r", "red_rows")
         .explode("red_rows", empty_as_null=True)
@@ -373,9 +373,11 @@ def add_suggestions(
         .group_by("_r")
         .agg(pl.col("_key").str.join("、").alias("_reds"))
     )
+    ledger_rows = ledger[todo["ledger_row"].drop_nulls().unique()]
+    tax_rows = tax[todo["tax_row"].drop_nulls().unique()]
     todo = (
-        todo.join(_side(ledger, "_l", "_l_"), left_on="ledger_row", right_on="_l", how="left")
-        .join(_side(tax, "_t", "_t_"), left_on="tax_row", right_on="_t", how="left")
+        todo.join(_side(ledger_rows, "_l", "_l_"), left_on="ledger_row", right_on="_l", how="left")
+        .join(_side(tax_rows, "_t", "_t_"), left_on="tax_row", right_on="_t", how="left")
         .join(red_text, on="_r", how="left")
     )
     templates = _templates(period, sync_days)

@@ -36,7 +36,7 @@ def localise(rec: Reconciliation) -> dict[str, pl.DataFrame]:
         pl.col("seller_name").alias("_tsn"),
     )
     frame = (
-        problems.select("category", "ledger_row", "tax_row")
+        problems.select(pl.col("category").cast(pl.Utf8), "ledger_row", "tax_row")
         .join(ledger, on="ledger_row", how="left")
         .join(tax, on="tax_row", how="left")
         .select(

@@ -159,20 +159,58 @@ def cents_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr < 0).then(pl.concat_str([pl.lit("-"), body])).otherwise(body)
 
 
+_IDS = {
+    "code": "_code",
+    "number": "_number",
+    "digital_number": "_digital",
+    "seller_tax_id": "_seller",
+    "buyer_tax_id": "_buyer",
+}
+_AMOUNTS = {"net_amount": "_net", "tax_amount": "_tax", "gross_amount": "_gross"}
+_CLEAN_ID = r"^([0-9A-Z]{3,}|--|)$"
+_CLEAN_AMOUNT = r"^-?\d+(\.\d{1,2})?$"
+
+
+def _id(column: str) -> pl.Expr:
+    general = clean_id(column)
+    return general.str.to_uppercase() if column.endswith("tax_id") else general
+
+
+def _two_paths(
+    frame: pl.DataFrame, fast: dict[str, pl.Expr], slow: dict[str, pl.Expr]
+) -> pl.DataFrame:
+    """Columns computed by ``fast`` where the text is clean, by ``slow`` on the rows that are not.
+
+    Clean text (what the tabular reader and most programs produce) needs no NFKC and its money
+    parses by an exact decimal cast; only the few damaged rows take the general path.
+    """
+    patterns = {c: _CLEAN_ID if c in _IDS else _CLEAN_AMOUNT for c in fast}
+    flags = frame.select(
+        [(~pl.col(c).str.contains(patterns[c])).fill_null(False).alias(c) for c in fast]
+    )
+    out = frame.select([expr.alias(c) for c, expr in fast.items()])
+    columns = []
+    for c in fast:
+        series = out[c]
+        dirty = flags[c]
+        if dirty.any():
+            fixed = frame.filter(dirty).select(slow[c]).to_series()
+            series = series.scatter(dirty.arg_true(), fixed.cast(series.dtype))
+        columns.append(series)
+    return pl.DataFrame(columns)
+
+
 def prepare(frame: pl.DataFrame, *, extra: tuple[str, ...] = ()) -> pl.DataFrame:
     """The frame with the working columns the engine needs (``_key``, cents, ``_date`` …)."""
     frame = ensure_columns(frame, CANONICAL_COLUMNS + extra)
     code, number, digital = pl.col("_code"), pl.col("_number"), pl.col("_digital")
-    out = frame.with_columns(
-        clean_id("code").alias("_code"),
-        clean_id("number").alias("_number"),
-        clean_id("digital_number").alias("_digital"),
-        clean_id("seller_tax_id").str.to_uppercase().alias("_seller"),
-        clean_id("buyer_tax_id").str.to_uppercase().alias("_buyer"),
-        cents_expr("net_amount").alias("_net"),
-        cents_expr("tax_amount").alias("_tax"),
-        cents_expr("gross_amount").alias("_gross"),
-    ).with_columns(
+    fast = {c: pl.when(pl.col(c).str.len_bytes() > 2).then(pl.col(c)) for c in _IDS}
+    fast |= {
+        c: (pl.col(c).cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64) for c in _AMOUNTS
+    }
+    slow = {c: _id(c) for c in _IDS} | {c: cents_expr(c) for c in _AMOUNTS}
+    parsed = _two_paths(frame, fast, slow).rename(_IDS | _AMOUNTS)
+    out = frame.hstack(parsed).with_columns(
         key_expr(code, number, digital).alias("_key"),
         pl.coalesce(pl.col("_gross"), pl.col("_net") + pl.col("_tax")).alias("_gross"),
     )

@@ -14,8 +14,9 @@ from typing import Any
 
 import polars as pl
 
-from fapiao.core.reconciliation.categories import Category
+from fapiao.core.reconciliation.categories import ACTIONS, Category
 
+_NONE = ACTIONS["none"]
 LEDGER_OUTPUT_COLUMNS = (
     "code", "number", "digital_number", "seller_tax_id", "seller_name", "buyer_tax_id",
     "buyer_name", "issue_date", "net_amount", "tax_amount", "gross_amount", "operator", "batch",
@@ -128,7 +129,7 @@ class Reconciliation:
 
     def summary(self) -> pl.DataFrame:
         """Counts by category, in the order of :class:`Category`, with Chinese/English labels."""
-        counts = self.results.group_by("category").len("count")
+        counts = self.results.group_by(pl.col("category").cast(pl.Utf8)).len("count")
         table = pl.DataFrame(
             {
                 "category": [c.value for c in Category],
@@ -175,8 +176,8 @@ class Reconciliation:
                 ledger=ledger,
                 tax=tax,
                 differences=diffs,
-                suggestion=rec["suggestion"],
-                suggestion_en=rec["suggestion_en"],
+                suggestion=rec["suggestion"] or _NONE[0],
+                suggestion_en=rec["suggestion_en"] or _NONE[1],
                 confidence=rec["confidence"],
                 pending=rec["pending"],
                 ledger_row=rec["ledger_row"],

@@ -456,7 +456,9 @@ class Evaluation:
 def evaluate(syn: Synthetic, results: pl.DataFrame, tax: pl.DataFrame) -> Evaluation:
     """Compares ``Reconciliation.results`` (and its ``tax`` frame) with ``syn.truth``."""
     keys = tax.select(pl.col("_t").alias("tax_row"), pl.col("_key").alias("_pk"))
-    predicted = results.join(keys, on="tax_row", how="left")
+    predicted = results.with_columns(pl.col("category").cast(pl.Utf8)).join(
+        keys, on="tax_row", how="left"
+    )
     truth = syn.truth
     ledger = truth.filter(pl.col("side") == "ledger").join(
         predicted.filter(pl.col("ledger_row").is_not_null()).select(

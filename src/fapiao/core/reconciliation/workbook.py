@@ -13,7 +13,7 @@ from typing import IO, Any
 import polars as pl
 import xlsxwriter
 
-from fapiao.core.reconciliation.categories import Category
+from fapiao.core.reconciliation.categories import ACTIONS, Category
 from fapiao.core.reconciliation.result import Reconciliation
 
 EXCEL_MAX_ROWS = 1_048_575
@@ -79,10 +79,10 @@ def detail_frame(rec: Reconciliation, results: pl.DataFrame | None = None) -> pl
         results.join(ledger, on="ledger_row", how="left")
         .join(tax, on="tax_row", how="left")
         .select(
-            pl.col("category").alias("类别代码"),
-            pl.col("category").replace_strict(labels, default=None).alias("类别"),
-            pl.col("suggestion").alias("处理建议"),
-            pl.col("suggestion_en").alias("Suggestion"),
+            pl.col("category").cast(pl.Utf8).alias("类别代码"),
+            pl.col("category").cast(pl.Utf8).replace_strict(labels, default=None).alias("类别"),
+            pl.col("suggestion").fill_null(ACTIONS["none"][0]).alias("处理建议"),
+            pl.col("suggestion_en").fill_null(ACTIONS["none"][1]).alias("Suggestion"),
             pl.col("corrected_key").alias("应为号码"),
             differs.alias("差异字段"),
             pl.col("confidence").alias("置信度"),
