@@ -5,7 +5,7 @@ Other engineers add their own modules here with one ``include`` line each (revie
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from fapiao.web.invoices import views, views_intake
 
@@ -29,4 +29,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/validate/", views_intake.manual_validate_view, name="manual_validate"),
     path("ledger/", views_intake.ledger_upload_view, name="ledger"),
     path("ledger/confirm/", views_intake.ledger_confirm_view, name="ledger_confirm"),
+    path("", include("fapiao.web.invoices.urls_review")),
 ]
