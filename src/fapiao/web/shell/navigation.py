@@ -37,6 +37,8 @@ class NavLink:
 NAV: list[NavItem] = [
     NavItem(_("首页 · Home"), "shell:home"),
     NavItem(_("反馈 · Feedback"), "feedback:list", ("admin",)),
+    NavItem(_("待审核 · Review"), "invoices:review_queue", ("admin", "reviewer")),
+    NavItem(_("报销 · Claims"), "claims:list"),
     NavItem(_("接口令牌 · API tokens"), "api_tokens"),
 ]
 
