@@ -6,14 +6,14 @@ the rest of the token or the next token to the right; reading order is never tru
 buyer (购买方) and seller (销售方) blocks are told apart by the positions of their vertical block
 labels: on a 数电 layout the buyer is left and the seller right, on the legacy layout the buyer
 is on top and the seller at the bottom; each 名称/纳税人识别号 label belongs to the block label
-nearest on its left whose vertical span covers it.  See docs/reference formats.md §6.
+nearest on its left whose vertical span covers it.  See formats.md §6.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
@@ -30,70 +30,15 @@ from fapiao.core.parsing.layout import (
     make_glyph,
     tokenize,
 )
-from fapiao.core.parsing.pdf_layout_items import ITEM_HEADERS, header_columns, read_items
+from fapiao.core.parsing.pdf_layout_items import header_columns, read_items
+from fapiao.core.parsing.pdf_layout_labels import Hit, Reader
 
-_LABELS: tuple[tuple[str, str], ...] = tuple(
-    sorted(
-        [
-            *(("items", h) for h in ITEM_HEADERS),
-            ("gross_upper", "价税合计(大写)"),
-            ("gross_upper", "价税合计"),
-            ("gross_lower", "(小写)"),
-            ("tax_id", "统一社会信用代码/纳税人识别号"),
-            ("tax_id", "纳税人识别号"),
-            ("tax_id", "统一社会信用代码"),
-            ("number", "发票号码"),
-            ("code", "发票代码"),
-            ("date", "开票日期"),
-            ("check_code", "校验码"),
-            ("machine", "机器编号"),
-            ("address_phone", "地址、电话"),
-            ("address_phone", "地址电话"),
-            ("bank_account", "开户行及账号"),
-            ("total", "合计"),
-            ("drawer", "开票人"),
-            ("payee", "收款人"),
-            ("reviewer", "复核"),
-            ("name", "名称"),
-            ("password", "密码区"),
-        ],
-        key=lambda kv: -len(kv[1]),
-    )
-)
 _PARTY_KEYS = ("name", "tax_id", "address_phone", "bank_account")
 _MONEY = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _UPPER = re.compile(r"(?:\(?负数\)?)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]+")
 _RED_DIGITAL = re.compile(r"被红冲蓝字(?:数电)?发票号码:?(\d{20})")
 _RED_LEGACY = re.compile(r"对应正数发票代码:?(\d{10,12})号码:?(\d{8})")
 _RED_CONFIRM = re.compile(r"红字发票信息确认单编号:?(\d{8,20})")
-
-
-@dataclass(slots=True)
-class Hit:
-    """One label found in a token."""
-
-    key: str
-    line: int
-    token: int
-    start: int
-    end: int
-
-    def x0(self, lines: Sequence[Line]) -> float:
-        """Left edge of the label."""
-        return _glyph_at(lines[self.line].tokens[self.token], self.start).x0
-
-    def cy(self, lines: Sequence[Line]) -> float:
-        """Vertical centre of the label."""
-        return _glyph_at(lines[self.line].tokens[self.token], self.start).cy
-
-
-def _glyph_at(token: Token, index: int) -> Glyph:
-    pos = 0
-    for glyph in token.glyphs:
-        pos += len(glyph.text)
-        if index < pos:
-            return glyph
-    return token.glyphs[-1]
 
 
 def page_glyphs(page: Any) -> list[Glyph]:
@@ -117,127 +62,6 @@ def page_glyphs(page: Any) -> list[Glyph]:
     return glyphs
 
 
-def join_spaced_labels(line: Line) -> None:
-    """Merge tokens that together spell a label (``合    计``, ``单 位``) into one token."""
-    if len(line.tokens) < 2:
-        return
-    texts = [t.text for t in line.tokens]
-    starts: list[int] = []
-    pos = 0
-    for text in texts:
-        starts.append(pos)
-        pos += len(text)
-    joined = "".join(texts)
-    merges: list[tuple[int, int]] = []
-    for _, label in _LABELS:
-        at = joined.find(label)
-        while at >= 0:
-            if at in starts:
-                first = starts.index(at)
-                last = first
-                while last + 1 < len(starts) and starts[last + 1] < at + len(label):
-                    last += 1
-                if last > first:
-                    merges.append((first, last))
-            at = joined.find(label, at + 1)
-    if not merges:
-        return
-    tokens: list[Token] = []
-    skip_until = -1
-    for i, token in enumerate(line.tokens):
-        if i <= skip_until:
-            continue
-        span = next(((a, b) for a, b in merges if a == i), None)
-        if span:
-            glyphs = [g for t in line.tokens[span[0] : span[1] + 1] for g in t.glyphs]
-            tokens.append(Token(glyphs))
-            skip_until = span[1]
-        else:
-            tokens.append(token)
-    line.tokens = tokens
-
-
-def find_hits(lines: Sequence[Line]) -> list[Hit]:
-    """Every label in every token, longest labels first, no overlaps."""
-    hits: list[Hit] = []
-    for line in lines:
-        join_spaced_labels(line)
-    for li, line in enumerate(lines):
-        for ti, token in enumerate(line.tokens):
-            text = token.text
-            taken = [False] * len(text)
-            for key, label in _LABELS:
-                at = text.find(label)
-                while at >= 0:
-                    if not any(taken[at : at + len(label)]):
-                        taken[at : at + len(label)] = [True] * len(label)
-                        hits.append(Hit(key, li, ti, at, at + len(label)))
-                    at = text.find(label, at + 1)
-    hits.sort(key=lambda h: (h.line, h.token, h.start))
-    return hits
-
-
-class _Reader:
-    def __init__(self, lines: list[Line], spacing: Spacing, glyphs: Sequence[Glyph]) -> None:
-        self.lines = lines
-        self.spacing = spacing
-        self.glyphs = glyphs
-        self.hits = find_hits(lines)
-        self.scores: dict[str, float] = {}
-
-    def first(self, key: str) -> Hit | None:
-        return next((h for h in self.hits if h.key == key), None)
-
-    def label_box(self, hit: Hit) -> tuple[float, float, float]:
-        """Right edge, top and bottom of a label."""
-        token = self.lines[hit.line].tokens[hit.token]
-        first = _glyph_at(token, hit.start)
-        last = _glyph_at(token, hit.end - 1)
-        return last.x1, min(first.y0, last.y0), max(first.y1, last.y1)
-
-    def neighbours(self, hit: Hit) -> list[Token]:
-        """Unlabelled tokens to the right of a label that share its height band."""
-        x1, top, bottom = self.label_box(hit)
-        height = bottom - top
-        stops = [
-            self.lines[h.line].tokens[h.token].x0
-            for h in self.hits
-            if h.line == hit.line and h.token > hit.token and h.start == 0
-        ]
-        limit = min(stops) if stops else float("inf")
-        labelled = {(h.line, h.token) for h in self.hits if h.start == 0}
-        found: list[Token] = []
-        for li in range(max(0, hit.line - 3), min(len(self.lines), hit.line + 4)):
-            line = self.lines[li]
-            for ti, token in enumerate(line.tokens):
-                if (li, ti) in labelled or (li == hit.line and ti <= hit.token):
-                    continue
-                if not (x1 - 0.5 * height <= token.x0 < limit):
-                    continue
-                t_top = min(g.y0 for g in token.glyphs)
-                t_bottom = max(g.y1 for g in token.glyphs)
-                overlap = min(bottom, t_bottom) - max(top, t_top)
-                if overlap >= 0.1 * min(height, t_bottom - t_top):
-                    found.append(token)
-        return sorted(found, key=lambda t: t.x0)
-
-    def value(self, hit: Hit, *, chain: re.Pattern[str] | None = None) -> tuple[str, float]:
-        """The text after a label: rest of its token, else the nearest tokens to the right."""
-        token = self.lines[hit.line].tokens[hit.token]
-        later = [h.start for h in self.hits if (h.line, h.token) == (hit.line, hit.token)]
-        stop = min([s for s in later if s > hit.start] + [len(token.text)])
-        text = token.text[hit.end : stop].strip(":")
-        score = token.score
-        if (text and not (chain and chain.fullmatch(text))) or stop < len(token.text):
-            return text, score
-        for nxt in self.neighbours(hit):
-            text += nxt.text.strip(":")
-            score = min(score, nxt.score)
-            if not (chain and chain.fullmatch(text)):
-                break
-        return text.strip(":"), score
-
-
 def _stack(glyphs: Sequence[Glyph], start: Glyph, height: float) -> list[Glyph]:
     """Glyphs stacked vertically below ``start`` (a vertical block label)."""
     column = [g for g in glyphs if abs(g.cx - start.cx) < 0.6 * height and g.y0 >= start.y1]
@@ -252,7 +76,7 @@ def _stack(glyphs: Sequence[Glyph], start: Glyph, height: float) -> list[Glyph]:
     return chain
 
 
-def _markers(reader: _Reader) -> list[tuple[str, float, float, float]]:
+def _markers(reader: Reader) -> list[tuple[str, float, float, float]]:
     """Block labels: (party, x, top, bottom) for 购买方 (buyer) and 销售方 (seller)."""
     height = reader.spacing.height
     found: list[tuple[str, float, float, float]] = []
@@ -275,7 +99,7 @@ def _markers(reader: _Reader) -> list[tuple[str, float, float, float]]:
 
 
 def _party_of(
-    reader: _Reader, hit: Hit, markers: Sequence[tuple[str, float, float, float]]
+    reader: Reader, hit: Hit, markers: Sequence[tuple[str, float, float, float]]
 ) -> str | None:
     x, y = hit.x0(reader.lines), hit.cy(reader.lines)
     margin = 1.5 * reader.spacing.height
@@ -287,7 +111,7 @@ def _party_of(
     return None
 
 
-def _remark(reader: _Reader) -> tuple[str | None, float]:
+def _remark(reader: Reader) -> tuple[str | None, float]:
     height = reader.spacing.height
     span: tuple[float, float, float] | None = None
     for glyph in reader.glyphs:
@@ -328,7 +152,7 @@ def _kind(lines: Sequence[Line]) -> InvoiceKind | None:
 def extract(glyphs: Sequence[Glyph], *, source: FieldSource, confidence: float) -> Invoice | None:
     """The invoice printed on a page, or None when the page carries no invoice header."""
     lines, spacing = build_lines(glyphs)
-    reader = _Reader(lines, spacing, glyphs)
+    reader = Reader(lines, spacing, glyphs)
     if not any(h.key in {"number", "code", "date"} for h in reader.hits):
         return None
     found: dict[str, Any] = {}
@@ -447,8 +271,6 @@ def extract(glyphs: Sequence[Glyph], *, source: FieldSource, confidence: float) 
 
 
 def _replace_fields(invoice: Invoice, fields: dict[str, FieldInfo]) -> Invoice:
-    import dataclasses
-
     return dataclasses.replace(invoice, fields=fields)
 
 
