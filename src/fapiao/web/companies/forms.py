@@ -13,6 +13,7 @@ from fapiao.core.identifiers import tax_id
 from fapiao.web.companies.models import Company, Role, TaxpayerType
 from fapiao.web.companies.services import normalize_tax_id
 
+CENT = Decimal("0.01")
 DEFAULT_PREFERENCES: dict[str, Any] = {
     "large_invoice_threshold": "10000.00",
     "deduction_reminder_days": 30,
@@ -75,7 +76,7 @@ class CompanySettingsForm(forms.Form):
         """The preference values as JSON (money as text)."""
         data = self.cleaned_data
         return {
-            "large_invoice_threshold": str(data["large_invoice_threshold"]),
+            "large_invoice_threshold": str(data["large_invoice_threshold"].quantize(CENT)),
             "deduction_reminder_days": data["deduction_reminder_days"],
             "require_dual_review": data["require_dual_review"],
         }
