@@ -17,7 +17,16 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-COMMAND_MODULES: tuple[str, ...] = ("describe", "validate", "parse", "reconcile")
+COMMAND_MODULES: tuple[str, ...] = (
+    "describe",
+    "validate",
+    "parse",
+    "reconcile",
+    "serve",
+    "ops",
+    "importcmd",
+    "exportcmd",
+)
 """Modules under ``fapiao.cli`` whose ``register(app)`` adds their commands."""
 
 
