@@ -1,0 +1,199 @@
+"""Reads of the search index: the one search box with filters, sorting and pages.
+
+Every read is scoped to one company: the entry table is filtered by ``company_id`` and the
+full-text terms carry the company, so another company's invoice can never appear.  The full-text
+branch differs per vendor (SQLite FTS5 ``MATCH``; PostgreSQL ``tsquery`` over the GIN index);
+the rest is one ORM query that the ``(company_id, …)`` indexes serve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from fapiao.core.errors import FapiaoError
+from fapiao.core.identifiers.regions import Region, lookup
+from fapiao.core.search import Query, deletion_variants, is_one_typo, parse_query, variant_key
+from fapiao.web.companies.models import Company
+from fapiao.web.invoices.models import InvoiceRecord
+from fapiao.web.search.indexing import token_prefix
+from fapiao.web.search.models import SavedFilter, SearchEntry
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "-date": ("-issue_date", "-invoice_id"),
+    "date": ("issue_date", "invoice_id"),
+    "-amount": ("-gross_amount", "-invoice_id"),
+    "amount": ("gross_amount", "invoice_id"),
+    "seller": ("seller_name", "invoice_id"),
+}
+"""排序 (sort orders) by name; the default is newest first."""
+
+MAX_TYPO_CANDIDATES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParams:
+    """What the search page asks for: the typed query, filters, sort and page."""
+
+    q: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    kind: str = ""
+    direction: str = ""
+    review_status: str = ""
+    tax_status: str = ""
+    deduction_status: str = ""
+    booking_status: str = ""
+    region: str = ""
+    reviewer_id: int | None = None
+    sort: str = "-date"
+    page: int = 1
+    size: int = 50
+
+
+@dataclass(slots=True)
+class SearchPage:
+    """One page of results, in order, and which of them matched only as a number typo."""
+
+    invoices: list[InvoiceRecord]
+    page: int
+    has_next: bool
+    typo_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def fts_match(query: Query, company_id: int) -> str:
+    """The SQLite FTS5 MATCH expression of a query (every token of every term, ANDed)."""
+    prefix = token_prefix(company_id)
+    parts = []
+    for term in query.terms:
+        for i, token in enumerate(term.tokens):
+            star = "*" if term.prefix and i == len(term.tokens) - 1 else ""
+            parts.append(f'"{prefix}{token}"{star}')
+    return " AND ".join(parts)
+
+
+def pg_tsquery(query: Query, company_id: int) -> str:
+    """The PostgreSQL tsquery text of a query (lexemes verbatim, ``:*`` for prefixes)."""
+    prefix = token_prefix(company_id)
+    parts = []
+    for term in query.terms:
+        for i, token in enumerate(term.tokens):
+            star = ":*" if term.prefix and i == len(term.tokens) - 1 else ""
+            lexeme = (prefix + token).replace("\\", "\\\\").replace("'", "''")
+            parts.append(f"'{lexeme}'{star}")
+    return " & ".join(parts)
+
+
+def _text_filter(query: Query, company_id: int) -> Q:
+    if connection.vendor == "postgresql":
+        condition = RawSQL(
+            "array_to_tsvector(string_to_array(search_searchentry.tokens, ' ')) @@ %s::tsquery",
+            [pg_tsquery(query, company_id)],
+            output_field=BooleanField(),
+        )
+        return Q(condition)
+    ids = RawSQL(
+        "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts_match(query, company_id)]
+    )
+    return Q(invoice_id__in=ids)
+
+
+def typo_matches(*, company: Company, number: str) -> frozenset[int]:
+    """Invoices of the company whose number is ``number`` with exactly one digit wrong."""
+    keys = sorted({variant_key(v) for v in deletion_variants(number)})
+    placeholders = ", ".join(["%s"] * len(keys))
+    sql = (
+        "SELECT DISTINCT invoice_id FROM search_numbervariant "  # noqa: S608 (placeholders only)
+        f"WHERE company_id = %s AND key IN ({placeholders}) LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [company.pk, *keys, MAX_TYPO_CANDIDATES])
+        candidates = [row[0] for row in cursor.fetchall()]
+    rows = SearchEntry.objects.filter(company=company, pk__in=candidates).values_list(
+        "invoice_id", "number"
+    )
+    return frozenset(pk for pk, found in rows if found != number and is_one_typo(number, found))
+
+
+def _region(text: str) -> Region | None:
+    try:
+        return lookup(text)
+    except FapiaoError:
+        return None
+
+
+def search_entries(
+    *, company: Company, params: SearchParams
+) -> tuple[QuerySet[SearchEntry], frozenset[int]]:
+    """The company's entries matching the params, sorted; and the ids found only as typos."""
+    rows = SearchEntry.objects.filter(company=company)
+    for name in ("kind", "direction", "review_status", "tax_status"):
+        if value := getattr(params, name):
+            rows = rows.filter(**{name: value})
+    for name in ("deduction_status", "booking_status"):
+        if value := getattr(params, name):
+            rows = rows.filter(**{name: value})
+    if params.date_from:
+        rows = rows.filter(issue_date__gte=params.date_from)
+    if params.date_to:
+        rows = rows.filter(issue_date__lte=params.date_to)
+    if params.amount_min is not None:
+        rows = rows.filter(gross_amount__gte=params.amount_min)
+    if params.amount_max is not None:
+        rows = rows.filter(gross_amount__lte=params.amount_max)
+    if params.reviewer_id:
+        rows = rows.filter(reviewer_id=params.reviewer_id)
+    if params.region:
+        region = _region(params.region)
+        if region is None:
+            rows = rows.none()
+        elif region.is_city:
+            rows = rows.filter(province=region.province_code, region=region.code)
+        else:
+            rows = rows.filter(province=region.code)
+    query = parse_query(params.q)
+    typo_ids: frozenset[int] = frozenset()
+    if not query.is_empty:
+        condition = _text_filter(query, company.pk)
+        if query.number is not None:
+            typo_ids = typo_matches(company=company, number=query.number)
+            if typo_ids:
+                condition |= Q(invoice_id__in=sorted(typo_ids))
+        rows = rows.filter(condition)
+    return rows.order_by(*SORTS.get(params.sort, SORTS["-date"])), typo_ids
+
+
+def invoice_search(*, company: Company, params: SearchParams) -> SearchPage:
+    """One page of the company's invoices that match: records in order, no count of all rows."""
+    rows, typo_ids = search_entries(company=company, params=params)
+    page = max(params.page, 1)
+    start = (page - 1) * params.size
+    ids = list(rows.values_list("invoice_id", flat=True)[start : start + params.size + 1])
+    shown = ids[: params.size]
+    records = InvoiceRecord.objects.filter(company=company, pk__in=shown).select_related(
+        "approved_by"
+    )
+    by_id = {record.pk: record for record in records}
+    return SearchPage(
+        invoices=[by_id[pk] for pk in shown if pk in by_id],
+        page=page,
+        has_next=len(ids) > params.size,
+        typo_ids=frozenset(typo_ids) & frozenset(shown),
+    )
+
+
+def saved_filter_list(*, company: Company, user_id: int) -> QuerySet[SavedFilter]:
+    """The user's saved filters in the company, by name."""
+    return SavedFilter.objects.filter(company=company, user_id=user_id).order_by("name")
+
+
+def saved_filter_get(*, company: Company, user_id: int, pk: int) -> SavedFilter:
+    """One of the user's saved filters in the company (DoesNotExist otherwise)."""
+    return SavedFilter.objects.get(company=company, user_id=user_id, pk=pk)
