@@ -262,11 +262,9 @@ def classify(
     right = tw.select(pl.all().gather(p["_t"])).drop("_t").rename(lambda c: f"{c}_x")
     paired = p.hstack(left).hstack(right).join(reds, on="_t", how="left")
     ledger_only = lw[parts["ledger_only"]["_l"]]
-    tax_rows = (
-        tax[tax_only["_t"]]
-        .select("_t", "_seller", "_buyer", "_gross", "_status", "_is_red")
-        .join(reds, on="_t", how="left")
-    )
+    tax_rows = tax.select("_t", "_seller", "_buyer", "_gross", "_status", "_is_red")[
+        tax_only["_t"]
+    ].join(reds, on="_t", how="left")
     dups = parts["duplicates"].select(
         _lit(Category.DUPLICATE_IN_LEDGER).alias("category"),
         _lit("remove_duplicate").alias("action"),

@@ -260,12 +260,14 @@ def attach_reds(tax: pl.DataFrame, tax_only: pl.DataFrame) -> tuple[pl.DataFrame
     cents), and the export-only rows left once the attached reds are taken out.
     """
     reds = (
-        tax[tax_only["_t"]]
+        tax.select("_t", "_is_red", "_red_of", "_gross")[tax_only["_t"]]
         .filter(pl.col("_is_red") & pl.col("_red_of").is_not_null())
         .select(pl.col("_t").alias("_red"), "_red_of", "_gross")
-        .join(tax.select(pl.col("_t"), pl.col("_key").alias("_red_of")), on="_red_of", how="inner")
-        .filter(pl.col("_t") != pl.col("_red"))
     )
+    blues = tax.select(pl.col("_t"), pl.col("_key").alias("_red_of")).filter(
+        pl.col("_red_of").is_in(reds["_red_of"].implode())
+    )
+    reds = reds.join(blues, on="_red_of", how="inner").filter(pl.col("_t") != pl.col("_red"))
     grouped = reds.group_by("_t").agg(
         pl.col("_red").sort().alias("red_rows"), pl.col("_gross").sum().alias("_red_gross")
     )

@@ -336,8 +336,11 @@ def _templates(
     }
 
 
-def _side(frame: pl.DataFrame, index: str, prefix: str) -> pl.DataFrame:
-    return frame.select(
+def _side(frame: pl.DataFrame, rows: pl.Series, index: str, prefix: str) -> pl.DataFrame:
+    """The rows' values as display text; only those rows are read from the wide frame."""
+    columns = [index, "_key", "_date", "_seller", "_buyer", "_net", "_tax", "_gross"]
+    columns += ["_status"] if prefix == "_t_" else []
+    return frame.select(columns)[rows.drop_nulls().unique()].select(
         pl.col(index),
         pl.col("_key").alias(f"{prefix}key"),
         pl.col("_date").cast(pl.Utf8).alias(f"{prefix}date"),
@@ -364,29 +367,27 @@ def add_suggestions(
         pl.lit(None, pl.Utf8).alias("suggestion"), pl.lit(None, pl.Utf8).alias("suggestion_en")
     )
     todo = results.filter(pl.col("action") != "none")
-    keys = tax.select("_t", "_key")  # joined only by the few red rows below
+    reds = todo.select("_r", "red_rows").explode("red_rows", empty_as_null=True)
+    reds = reds.drop_nulls("red_rows")
     red_text = (
-        todo.select("_r", "red_rows")
-        .explode("red_rows", empty_as_null=True)
-        .drop_nulls("red_rows")
-        .join(keys, left_on="red_rows", right_on="_t", how="left")
+        reds.with_columns(tax["_key"].gather(reds["red_rows"]).alias("_key"))
         .group_by("_r")
         .agg(pl.col("_key").str.join("、").alias("_reds"))
     )
-    ledger_rows = ledger[todo["ledger_row"].drop_nulls().unique()]
-    tax_rows = tax[todo["tax_row"].drop_nulls().unique()]
+    ledger_side = _side(ledger, todo["ledger_row"], "_l", "_l_")
+    tax_side = _side(tax, todo["tax_row"], "_t", "_t_")
     todo = (
-        todo.join(_side(ledger_rows, "_l", "_l_"), left_on="ledger_row", right_on="_l", how="left")
-        .join(_side(tax_rows, "_t", "_t_"), left_on="tax_row", right_on="_t", how="left")
+        todo.join(ledger_side, left_on="ledger_row", right_on="_l", how="left")
+        .join(tax_side, left_on="tax_row", right_on="_t", how="left")
         .join(red_text, on="_r", how="left")
     )
     templates = _templates(period, sync_days)
-    zh: pl.Expr = pl.lit(None, pl.Utf8)
-    en: pl.Expr = pl.lit(None, pl.Utf8)
-    for action, (text, text_en) in templates.items():
-        zh = pl.when(pl.col("action") == action).then(text).otherwise(zh)
-        en = pl.when(pl.col("action") == action).then(text_en).otherwise(en)
-    todo = todo.with_columns(zh.alias("suggestion"), en.alias("suggestion_en")).select(
-        plain.columns
-    )
-    return pl.concat([plain, todo]).sort("_r").drop("_r")
+    done = [plain]
+    for (action,), group in todo.group_by(pl.col("action").cast(pl.Utf8)):
+        text, text_en = templates[str(action)]
+        done.append(
+            group.with_columns(text.alias("suggestion"), text_en.alias("suggestion_en")).select(
+                plain.columns
+            )
+        )
+    return pl.concat(done).sort("_r").drop("_r")
