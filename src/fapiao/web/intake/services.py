@@ -338,7 +338,7 @@ def intake_item_process(*, item_id: int) -> IntakeItem:
     """Parse one uploaded file and save what it holds; a finished item is left as it is."""
     with transaction.atomic(durable=True):
         item = (
-            IntakeItem.objects.select_for_update()
+            IntakeItem.objects.select_for_update(of=("self",))
             .select_related("batch__company", "batch__created_by", "stored_file")
             .get(pk=item_id)
         )
@@ -368,7 +368,11 @@ def intake_item_process(*, item_id: int) -> IntakeItem:
             )
         )
     with transaction.atomic(durable=True):
-        item = IntakeItem.objects.select_for_update().select_related("batch").get(pk=item_id)
+        item = (
+            IntakeItem.objects.select_for_update(of=("self",))
+            .select_related("batch")
+            .get(pk=item_id)
+        )
         item.status = outcome.status
         item.file_format = outcome.file_format
         item.invoices_created = outcome.created
