@@ -204,7 +204,9 @@ def prepare(frame: pl.DataFrame, *, extra: tuple[str, ...] = ()) -> pl.DataFrame
     """The frame with the working columns the engine needs (``_key``, cents, ``_date`` …)."""
     frame = ensure_columns(frame, CANONICAL_COLUMNS + extra)
     code, number, digital = pl.col("_code"), pl.col("_number"), pl.col("_digital")
-    fast = {c: pl.when(pl.col(c).str.len_bytes() > 2).then(pl.col(c)) for c in _IDS}
+    fast: dict[str, pl.Expr] = {
+        c: pl.when(pl.col(c).str.len_bytes() > 2).then(pl.col(c)) for c in _IDS
+    }
     fast |= {
         c: (pl.col(c).cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64) for c in _AMOUNTS
     }
