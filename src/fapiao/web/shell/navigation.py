@@ -36,6 +36,8 @@ class NavLink:
 
 NAV: list[NavItem] = [
     NavItem(_("首页 · Home"), "shell:home"),
+    NavItem(_("发票 · Invoices"), "invoices:list"),
+    NavItem(_("上传 · Upload"), "intake:upload", ("admin", "clerk")),
     NavItem(_("反馈 · Feedback"), "feedback:list", ("admin",)),
     NavItem(_("待审核 · Review"), "invoices:review_queue", ("admin", "reviewer")),
     NavItem(_("报销 · Claims"), "claims:list"),
