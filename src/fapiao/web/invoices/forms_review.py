@@ -35,8 +35,8 @@ def _field(path: str) -> forms.Field:
             label=label, choices=InvoiceKind.choices, widget=forms.Select(attrs=_SELECT)
         )
     if path == "issue_date":
-        widget = forms.DateInput(attrs={"type": "date", **_INPUT}, format="%Y-%m-%d")
-        return forms.DateField(label=label, required=False, widget=widget)
+        date_input = forms.DateInput(attrs={"type": "date", **_INPUT}, format="%Y-%m-%d")
+        return forms.DateField(label=label, required=False, widget=date_input)
     if path == "is_red":
         return forms.BooleanField(
             label=label, required=False, widget=forms.CheckboxInput(attrs=_CHECK)
@@ -64,9 +64,9 @@ def _field(path: str) -> forms.Field:
 class CorrectionForm(forms.Form):
     """更正 (correction): every editable field of an invoice, prefilled with its value."""
 
-    def __init__(self, *args: Any, record: InvoiceRecord, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, record: InvoiceRecord) -> None:
         initial = {column_name(p): getattr(record, column_name(p)) for p in EDITABLE_FIELDS}
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial)
         for path in EDITABLE_FIELDS:
             self.fields[column_name(path)] = _field(path)
 
