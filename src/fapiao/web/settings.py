@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "fapiao.web.intake",
     "fapiao.web.claims",
     "fapiao.web.api",
+    "fapiao.web.reconciliation",
+    "fapiao.web.reports",
 ]
 
 MIDDLEWARE = [

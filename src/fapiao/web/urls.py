@@ -16,5 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("intake/", include("fapiao.web.intake.urls")),
     path("claims/", include("fapiao.web.claims.urls")),
     path("api/", include("fapiao.web.api.urls")),
+    path("reconciliation/", include("fapiao.web.reconciliation.urls")),
+    path("", include("fapiao.web.reports.urls")),
     path("", include("fapiao.web.shell.urls")),
 ]
