@@ -31,9 +31,26 @@ def build_application() -> Any:
     """The WSGI application: Django, with ``/static/`` answered from the apps' static files."""
     django_setup()
     from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.exceptions import SuspiciousOperation
+    from django.core.handlers.exception import response_for_exception
     from django.core.wsgi import get_wsgi_application
 
-    return StaticFilesHandler(get_wsgi_application())
+    class StaticFiles(StaticFilesHandler):
+        """Static files with nosniff and an hour of caching; a path outside them is a 400."""
+
+        def serve(self, request: Any) -> Any:
+            response = super().serve(request)
+            response["X-Content-Type-Options"] = "nosniff"
+            response["Cache-Control"] = "public, max-age=3600"
+            return response
+
+        def get_response(self, request: Any) -> Any:
+            try:
+                return super().get_response(request)
+            except SuspiciousOperation as exc:
+                return response_for_exception(request, exc)
+
+    return StaticFiles(get_wsgi_application())
 
 
 def make_server(host: str, port: int, application: Any) -> Any:
