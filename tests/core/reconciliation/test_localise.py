@@ -60,3 +60,11 @@ def test_differences_name_every_field_with_both_values() -> None:
 def test_as_of_defaults_to_today_in_china() -> None:
     rec = reconcile(pl.DataFrame([booked(T2)]), pl.DataFrame([T2]))
     assert rec.as_of == china_today()
+
+
+def test_an_empty_side_adds_no_phantom_rows() -> None:
+    only_ledger = reconcile(pl.DataFrame([booked(T2)]), [], as_of=AS_OF)
+    assert only_ledger.results["category"].cast(pl.Utf8).to_list() == ["MISSING_IN_TAX"]
+    assert only_ledger.period is None
+    only_tax = reconcile(pl.DataFrame(), [pl.DataFrame([T2])], as_of=AS_OF, company_tax_id=COMPANY)
+    assert only_tax.results["category"].cast(pl.Utf8).to_list() == ["MISSING_IN_LEDGER"]

@@ -43,6 +43,8 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 def ensure_columns(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
     """The frame with every listed column present (missing ones as null Utf8), all cast to Utf8."""
+    if frame.width == 0:  # a literal would broadcast to one row
+        frame = pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
     missing = [pl.lit(None, dtype=pl.Utf8).alias(c) for c in columns if c not in frame.columns]
     if missing:
         frame = frame.with_columns(missing)
