@@ -60,3 +60,31 @@ def test_admin_pages_are_strict(client: Client, url: str):
 def test_csp_header_on_redirects_and_404(client: Client):
     assert "Content-Security-Policy" in client.get("/").headers
     assert "Content-Security-Policy" in client.get("/no-such-page/").headers
+
+
+def test_feedback_link_and_csrf_header_on_every_page(client: Client):
+    login_as(client, UserFactory(), CompanyFactory(), role="clerk")
+    html = client.get("/companies/").content.decode()
+    assert 'href="/feedback/?page=/companies/"' in html
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    assert '"allowEval": false' in html
+
+
+def test_navigation_is_filtered_by_role(client: Client):
+    company = CompanyFactory()
+    login_as(client, UserFactory(), company, role="viewer")
+    assert 'href="/feedback/list/"' not in client.get("/").content.decode()
+    login_as(client, UserFactory(), company, role="admin")
+    assert 'href="/feedback/list/"' in client.get("/").content.decode()
+
+
+def test_anonymous_user_is_sent_to_login(client: Client):
+    response = client.get("/companies/settings/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/?next=")
+
+
+def test_member_without_company_is_sent_to_company_list(client: Client):
+    login_as(client, UserFactory())
+    response = client.get("/")
+    assert response.headers["Location"] == "/companies/"
