@@ -1,7 +1,7 @@
 """Every template of the web app obeys the strict Content-Security-Policy.
 
 No inline ``<script>``, ``<style>``, ``style=""`` attributes, inline event handlers (``onclick=``,
-``hx-on``) or ``javascript:`` URLs: the browser would refuse them.  Behaviour goes into static files.
+``hx-on``) or ``javascript:`` URLs: the browser would refuse them.  Behaviour goes in static files.
 """
 
 from __future__ import annotations
