@@ -75,8 +75,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "FAPIAO_HTTPS",
         "0",
-        "经 HTTPS 提供服务：安全 Cookie、HSTS、HTTP 跳转 HTTPS（生产环境应为 1）",
-        "Served over HTTPS: secure cookies, HSTS, redirect HTTP to HTTPS (1 in production)",
+        "经 HTTPS 反向代理提供服务（代理须设置 X-Forwarded-Proto）：安全 Cookie、HSTS、"
+        "HTTP 跳转 HTTPS（生产环境应为 1）",
+        "Served over HTTPS by a reverse proxy that sets X-Forwarded-Proto: secure cookies, HSTS, "
+        "redirect HTTP to HTTPS (1 in production)",
     ),
     Setting(
         "FAPIAO_TASKS_BACKEND",
