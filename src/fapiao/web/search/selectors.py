@@ -189,11 +189,11 @@ def invoice_search(*, company: Company, params: SearchParams) -> SearchPage:
     )
 
 
-def saved_filter_list(*, company: Company, user_id: int | None) -> QuerySet[SavedFilter]:
+def saved_filter_list(*, company: Company, user_id: int) -> QuerySet[SavedFilter]:
     """The user's saved filters in the company, by name."""
     return SavedFilter.objects.filter(company=company, user_id=user_id).order_by("name")
 
 
-def saved_filter_get(*, company: Company, user_id: int | None, pk: int) -> SavedFilter:
+def saved_filter_get(*, company: Company, user_id: int, pk: int) -> SavedFilter:
     """One of the user's saved filters in the company (DoesNotExist otherwise)."""
     return SavedFilter.objects.get(company=company, user_id=user_id, pk=pk)

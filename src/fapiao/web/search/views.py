@@ -39,6 +39,10 @@ def _reviewers(request: HttpRequest) -> list[tuple[int, str]]:
     ]
 
 
+def _user_id(request: HttpRequest) -> int:
+    return int(request.user.pk or 0)
+
+
 def _clean_query(data: QueryDict) -> str:
     return urlencode([(k, v) for k, v in data.items() if k not in {"page", "csrfmiddlewaretoken"}])
 
@@ -57,7 +61,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "results": results,
         "query": query,
-        "saved_filters": saved_filter_list(company=company, user_id=request.user.pk),
+        "saved_filters": saved_filter_list(company=company, user_id=_user_id(request)),
         "save_form": SavedFilterForm(initial={"query": query}),
     }
     template = "search/search.html#results" if request.headers.get("HX-Request") else None
@@ -87,7 +91,8 @@ def saved_filter_create_view(request: HttpRequest) -> HttpResponse:
 def saved_filter_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Open the search page with a saved filter."""
     try:
-        saved = saved_filter_get(company=request.company, user_id=request.user.pk, pk=pk)  # type: ignore[attr-defined]
+        company = request.company  # type: ignore[attr-defined]
+        saved = saved_filter_get(company=company, user_id=_user_id(request), pk=pk)
     except SavedFilter.DoesNotExist:
         raise Http404 from None
     return HttpResponseRedirect(f"{reverse('search:search')}?{saved.query}")
