@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fapiao.web.events",
     "fapiao.web.invoices",
     "fapiao.web.intake",
+    "fapiao.web.search",
     "fapiao.web.claims",
     "fapiao.web.api",
     "fapiao.web.reconciliation",

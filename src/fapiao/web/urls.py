@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("feedback/", include("fapiao.web.feedback.urls")),
     path("invoices/", include("fapiao.web.invoices.urls")),
     path("intake/", include("fapiao.web.intake.urls")),
+    path("search/", include("fapiao.web.search.urls")),
     path("claims/", include("fapiao.web.claims.urls")),
     path("api/", include("fapiao.web.api.urls")),
     path("reconciliation/", include("fapiao.web.reconciliation.urls")),

@@ -8,6 +8,7 @@ fields it is better for, never the other way round.
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import PurePosixPath
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,6 +28,7 @@ from fapiao.web.invoices.models import (
     StoredFile,
 )
 from fapiao.web.invoices.storage import files_root, relative_path, write_once
+from fapiao.web.search.tasks import search_index_catch_up_task
 
 __all__ = [
     "invoice_review_transition",
@@ -189,6 +191,7 @@ def invoice_save_parsed(
                     before=before,
                     after={**after, "source": source},
                 )
+        transaction.on_commit(partial(search_index_catch_up_task.enqueue, company.pk))
     return record, created
 
 
