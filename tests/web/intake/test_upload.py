@@ -66,9 +66,12 @@ def test_zip_of_real_samples_and_synthetic_xml_is_parsed_into_invoices(
     batch = IntakeBatch.objects.get(company=company)
     assert response.status_code == 302
     assert response["Location"] == reverse("intake:batch", args=[batch.pk])
-    item = batch.items.get()
-    assert item.status == ItemStatus.DONE, item.errors
-    assert item.invoices_created + item.invoices_merged >= len(members) - 1
+    items = {item.member: item for item in batch.items.all()}
+    assert set(items) == set(members)  # one item per member: each file shows its own progress
+    for item in items.values():
+        assert item.status == ItemStatus.DONE, (item.member, item.errors)
+        assert item.invoices_created + item.invoices_merged >= 1
+        assert item.stored_file.original_name == "invoices.zip"  # the ZIP is stored once
     records = InvoiceRecord.objects.filter(company=company)
     assert records.filter(number=truth.number).exists()
     members_seen = set(
@@ -201,3 +204,36 @@ def test_no_files_is_refused(client, user, company):
     response = client.post(reverse("intake:upload"), {"direction": "purchase"})
     assert response.status_code == 200
     assert not IntakeBatch.objects.exists()
+
+
+def test_zip_members_are_items_and_a_bad_member_fails_alone(
+    company, user, corpus, truth, django_capture_on_commit_callbacks
+):
+    other = truth_with(corpus, 21)
+    nested = _zip({"deep/b.ofd": corpus.ofd(other, "customtag_root")})
+    upload = _zip(
+        {
+            "a.xml": corpus.einvoice_xml(truth),
+            "inner.zip": nested,
+            "notes.txt": b"not an invoice",
+            "__MACOSX/._a.xml": b"junk",
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = intake_upload(
+            company=company,
+            actor=user,
+            files=[UploadFile("batch.zip", upload)],
+            direction="purchase",
+        )
+
+    items = {item.member: item for item in batch.items.all()}
+    assert set(items) == {"a.xml", "inner.zip", "notes.txt"}
+    assert items["a.xml"].status == ItemStatus.DONE
+    assert items["inner.zip"].status == ItemStatus.DONE
+    assert items["notes.txt"].status == ItemStatus.FAILED
+    assert items["notes.txt"].errors
+    members = set(
+        InvoiceSource.objects.filter(invoice__company=company).values_list("member", flat=True)
+    )
+    assert members == {"a.xml", "inner.zip/deep/b.ofd"}

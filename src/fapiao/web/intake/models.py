@@ -95,6 +95,9 @@ class IntakeItem(models.Model):
     batch = models.ForeignKey(IntakeBatch, on_delete=models.CASCADE, related_name="items")
     stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
     name = models.CharField("文件名", max_length=255, blank=True, default="")
+    member = models.CharField(
+        "压缩包内路径", max_length=1000, blank=True, default="", help_text="empty: the whole file"
+    )
     status = models.CharField(
         "状态", max_length=16, choices=ItemStatus.choices, default=ItemStatus.QUEUED
     )

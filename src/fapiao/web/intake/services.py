@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import posixpath
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from fapiao.core.rules.base import RuleContext, validate
 from fapiao.core.schema import invoice_from_dict, invoice_to_dict
 from fapiao.web.companies.models import Company, Membership, Role
 from fapiao.web.events.services import event_record
+from fapiao.web.intake.archives import read_member, zip_members
 from fapiao.web.intake.ledger import ledger_invoices
 from fapiao.web.intake.models import (
     BatchKind,
@@ -107,10 +109,17 @@ def intake_upload(
             actor=actor,
         )
         stored.append((upload, stored_file))
+    entries: list[tuple[str, StoredFile, str]] = []
+    for upload, stored_file in stored:
+        members = zip_members(upload.content) if kind is BatchKind.FILES else None
+        if members:
+            entries.extend((f"{upload.name}/{m}", stored_file, m) for m in members)
+        else:
+            entries.append((upload.name, stored_file, ""))
     return _batch_create(
         company=company,
         actor=actor,
-        stored=[(u.name, sf) for u, sf in stored],
+        stored=entries,
         kind=kind,
         direction=direction,
         routing=routing,
@@ -121,7 +130,7 @@ def _batch_create(
     *,
     company: Company,
     actor: AbstractBaseUser,
-    stored: Sequence[tuple[str, StoredFile]],
+    stored: Sequence[tuple[str, StoredFile, str]],
     kind: BatchKind,
     direction: DirectionChoice,
     routing: Routing,
@@ -135,7 +144,8 @@ def _batch_create(
             created_by_id=actor.pk,
         )
         IntakeItem.objects.bulk_create(
-            IntakeItem(batch=batch, stored_file=sf, name=name[:255]) for name, sf in stored
+            IntakeItem(batch=batch, stored_file=sf, name=name[-255:], member=member)
+            for name, sf, member in stored
         )
         event_record(
             company=company,
@@ -147,7 +157,7 @@ def _batch_create(
                 "kind": kind.value,
                 "direction": direction.value,
                 "routing": routing.value,
-                "files": [{"name": name, "sha256": sf.sha256} for name, sf in stored],
+                "files": [{"name": name, "sha256": sf.sha256} for name, sf, _ in stored],
             },
         )
         ids = list(
@@ -173,7 +183,7 @@ def ledger_import_start(
     return _batch_create(
         company=company,
         actor=actor,
-        stored=[(stored_file.original_name, stored_file)],
+        stored=[(stored_file.original_name, stored_file, "")],
         kind=BatchKind.LEDGER,
         direction=DirectionChoice(Direction(direction).value),
         routing=Routing.COMPANY,
@@ -282,11 +292,24 @@ def _save(
     )
 
 
+def _member_path(item: IntakeItem, inner: str | None) -> str | None:
+    """Where an invoice sits: the item's ZIP member, and the parser's path inside it."""
+    if not item.member:
+        return inner
+    return f"{item.member}/{inner}" if inner else item.member
+
+
 def _parse_files(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, Company]) -> None:
-    content = stored_file_path(item.stored_file).read_bytes()
+    path = stored_file_path(item.stored_file)
+    if item.member:
+        content, whole = read_member(path, item.member), None
+        filename = posixpath.basename(item.member)
+    else:
+        content = whole = path.read_bytes()
+        filename = item.name
     own = item.batch.company.tax_id if item.batch.routing == Routing.COMPANY else None
     result = parse_bytes(
-        content, filename=item.name or None, options=ParseOptions(company_tax_id=own)
+        content, filename=filename or None, options=ParseOptions(company_tax_id=own)
     )
     outcome.file_format = result.format.value
     outcome.errors.extend(error.as_dict() for error in result.errors)
@@ -296,11 +319,11 @@ def _parse_files(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, Co
             item=item,
             outcome=outcome,
             invoice=parsed.invoice,
-            member=parsed.member,
+            member=_member_path(item, parsed.member),
             index=index,
             file_format=file_format,
             companies=companies,
-            content=content,
+            content=whole,
         )
     if not result.invoices:
         outcome.status = ItemStatus.FAILED
