@@ -171,10 +171,13 @@ def test_lockout_after_five_failed_logins(client: Client):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset(client: Client):
+def test_password_reset_also_ends_a_lockout(client: Client):
     user = UserFactory(username=EMAIL, email=EMAIL)
     user.set_password("old-Password-123")
     user.save()
+    for _ in range(5):
+        _login(client, password="wrong-password")
+    assert _login(client, password="old-Password-123").status_code == 429
     response = client.post("/accounts/password/reset/", {"email": EMAIL})
     assert response.status_code == 302
     assert len(mail.outbox) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -220,3 +221,18 @@ def totp_disable(*, user: AbstractBaseUser) -> None:
             before=None,
             after=None,
         )
+
+
+def login_lockout_clear(*, user: AbstractBaseUser) -> int:
+    """Forget the failed logins of a user (after a password reset); returns how many."""
+    count = int(axes_reset(username=user.get_username()))
+    if count:
+        event_record(
+            company=None,
+            actor=user,
+            action="account.lockout_cleared",
+            obj=user,
+            before={"failures": count},
+            after=None,
+        )
+    return count

@@ -255,8 +255,19 @@ password_reset_done = two_factor_exempt(
         },
     )
 )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """设置新密码 (set a new password); a lock-out of the account ends with it."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.login_lockout_clear(user=form.user)
+        return response
+
+
 password_reset_confirm = two_factor_exempt(
-    auth_views.PasswordResetConfirmView.as_view(
+    PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html",
         success_url=reverse_lazy("accounts:password_reset_complete"),
     )
