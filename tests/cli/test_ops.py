@@ -132,7 +132,7 @@ def test_invoices_list_as_a_table_and_unknown_company():
 
     table = runner.invoke(app, ["invoices", "list", "--company", company.tax_id])
     assert table.exit_code == 0
-    assert record.number[-6:] in table.output
+    assert record.number in table.output
 
     missing = runner.invoke(app, ["invoices", "list", "--company", "91110000999999999X"])
     assert missing.exit_code == 2

@@ -160,8 +160,13 @@ def invoices_list_command(
             typer.echo(json.dumps(invoice_document(record), ensure_ascii=False))
         return
     table = Table(title=f"{target.name} ({target.tax_id})")
-    for header in ("ID", "方向", "号码 Number", "开票日期", "销售方 Seller", "价税合计", "审核"):
-        table.add_column(header)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("方向", no_wrap=True)
+    table.add_column("号码 Number", no_wrap=True, min_width=20)
+    table.add_column("开票日期", no_wrap=True)
+    table.add_column("销售方 Seller")
+    table.add_column("价税合计", justify="right", no_wrap=True)
+    table.add_column("审核", no_wrap=True)
     for record in rows.iterator(chunk_size=500):
         table.add_row(
             str(record.pk),
