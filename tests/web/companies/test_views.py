@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from fapiao.web.companies import services
 from fapiao.web.companies.models import Company, Membership, Role
 from fapiao.web.events.models import Event
 from web.companies.factories import CompanyFactory, MembershipFactory, UserFactory
@@ -182,3 +183,15 @@ def test_bulk_assignment_only_to_administered_companies(client: Client):
     )
     assert "companies" in response.context["form"].errors
     assert not Membership.objects.filter(user=staff, company=foreign).exists()
+
+
+def test_bulk_assign_service_refuses_companies_the_actor_does_not_administer():
+    actor, staff = UserFactory(), UserFactory()
+    administered, viewed = CompanyFactory(), CompanyFactory()
+    MembershipFactory(user=actor, company=administered, role=Role.ADMIN)
+    MembershipFactory(user=actor, company=viewed, role=Role.VIEWER)
+    with pytest.raises(services.NotCompanyAdminError):
+        services.membership_bulk_assign(
+            companies=[administered, viewed], user=staff, role=Role.CLERK, actor=actor
+        )
+    assert not Membership.objects.filter(user=staff).exists()

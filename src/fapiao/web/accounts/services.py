@@ -41,7 +41,9 @@ def user_register(
     full_name = unicodedata.normalize("NFKC", full_name).strip()
     user_model = get_user_model()
     with transaction.atomic(durable=True):
-        user = user_model.objects.create_user(username=email, email=email, password=password)
+        user = user_model.objects.create_user(
+            username=email, email=email, password=password, first_name=full_name[:150]
+        )
         Profile.objects.create(
             user=user,
             full_name=full_name,
@@ -115,6 +117,7 @@ def profile_update(*, user: AbstractBaseUser, full_name: str, mobile: str) -> Pr
         profile.full_name = unicodedata.normalize("NFKC", full_name).strip()
         profile.mobile = mobile
         profile.save(update_fields=["full_name", "mobile"])
+        get_user_model().objects.filter(pk=user.pk).update(first_name=profile.full_name[:150])
         after = {"full_name": profile.full_name, "mobile": profile.mobile}
         if before != after:
             event_record(
