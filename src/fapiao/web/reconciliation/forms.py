@@ -43,6 +43,17 @@ def _blank(choices: Any) -> list[tuple[str, str]]:
 class ResultFilterForm(forms.Form):
     """筛选对账结果: category, status, problems only, and the localisation dimensions."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif not widget.is_hidden:
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+
     category = forms.ChoiceField(
         label=_("类别 · Category"),
         required=False,

@@ -25,7 +25,7 @@
       return {
         tooltip: { trigger: "axis" },
         legend: { type: "scroll" },
-        grid: { left: 60, right: 20, bottom: 40 },
+        grid: { left: 10, right: 20, bottom: 30, containLabel: true },
         xAxis: { type: "category", data: data.months },
         yAxis: { type: "value" },
         series: series
@@ -47,7 +47,7 @@
       return {
         tooltip: { trigger: "axis" },
         legend: { type: "scroll" },
-        grid: { left: 60, right: 20, bottom: 40 },
+        grid: { left: 10, right: 20, bottom: 30, containLabel: true },
         xAxis: { type: "category", data: data.months },
         yAxis: { type: "value" },
         series: data.statuses.map(function (s) {
@@ -59,7 +59,7 @@
       return {
         tooltip: { trigger: "axis" },
         legend: {},
-        grid: { left: 50, right: 20, bottom: 40 },
+        grid: { left: 10, right: 20, bottom: 30, containLabel: true },
         xAxis: { type: "category", data: data.map(function (r) { return r.as_of + " #" + r.run; }) },
         yAxis: { type: "value", minInterval: 1 },
         series: [
@@ -71,10 +71,10 @@
     localisation: function (data) {
       return {
         tooltip: { trigger: "axis" },
-        grid: { left: 160, right: 20, bottom: 30 },
+        grid: { left: 10, right: 20, bottom: 30, containLabel: true },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", inverse: true, data: data.map(function (r) { return r.value; }) },
-        series: [{ type: "bar", name: t("问题数", "Problems"), data: data.map(function (r) { return r.count; }) }]
+        series: [{ type: "bar", barMaxWidth: 28, name: t("问题数", "Problems"), data: data.map(function (r) { return r.count; }) }]
       };
     }
   };
@@ -82,10 +82,10 @@
   function parties(data) {
     return {
       tooltip: { trigger: "axis" },
-      grid: { left: 180, right: 20, bottom: 30 },
+      grid: { left: 10, right: 20, bottom: 30, containLabel: true },
       xAxis: { type: "value" },
       yAxis: { type: "category", inverse: true, data: data.map(function (r) { return r.name || r.tax_id; }) },
-      series: [{ type: "bar", name: AMOUNT.gross, data: data.map(function (r) { return Number(r.amount); }) }]
+      series: [{ type: "bar", barMaxWidth: 28, name: AMOUNT.gross, data: data.map(function (r) { return Number(r.amount); }) }]
     };
   }
 
