@@ -334,3 +334,19 @@ def test_final_and_skipping_transitions_are_forbidden(
             **({"period": "2025-04"} if "deduction" in field else {}),
         )
     assert getattr(InvoiceRecord.objects.get(pk=record.pk), field) == current
+
+
+def test_status_changes_reach_the_search_index(company, clerk, django_capture_on_commit_callbacks):
+    from fapiao.web.search.models import SearchEntry
+    from fapiao.web.search.services import search_index_invoices
+
+    record = InvoiceRecordFactory(company=company)
+    search_index_invoices(company=company, invoice_ids=[record.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_tax_status_set(record=record, to="abnormal", actor=clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_booking_status_set(record=record, to="booked", actor=clerk, voucher_number="记-1")
+
+    entry = SearchEntry.objects.get(invoice_id=record.pk)
+    assert (entry.tax_status, entry.booking_status) == ("abnormal", "booked")

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -45,6 +46,7 @@ from fapiao.web.invoices.workflow_errors import (
     StatusTransitionError,
     WorkflowError,
 )
+from fapiao.web.search.tasks import search_index_catch_up_task
 
 REVIEWER_ROLES = (Role.ADMIN, Role.REVIEWER)
 EDITOR_ROLES = (Role.ADMIN, Role.CLERK, Role.REVIEWER)
@@ -52,6 +54,11 @@ EDITABLE_FIELDS: tuple[str, ...] = SCALAR_FIELDS
 """Field paths a correction may change (lines are replaced only by a better reading)."""
 
 _REVIEW_LABELS = {s.value: str(s.label) for s in ReviewStatus}
+
+
+def _reindex(company_id: int) -> None:
+    """After commit, let the search index catch up with the events just written."""
+    transaction.on_commit(partial(search_index_catch_up_task.enqueue, company_id))
 
 
 def _require(*, company: Company, actor: AbstractBaseUser | None, roles: Iterable[Role]) -> Role:
@@ -107,6 +114,7 @@ def invoice_submit(
         )
         locked.review_status = ReviewStatus.PENDING
         locked.save(update_fields=["review_status", "updated_at"])
+        _reindex(locked.company_id)
         event_record(
             company=locked.company,
             actor=actor,
@@ -137,6 +145,7 @@ def invoice_return(
         locked.review_status = ReviewStatus.RETURNED
         locked.review_note = text
         locked.save(update_fields=["review_status", "review_note", "updated_at"])
+        _reindex(locked.company_id)
         event_record(
             company=locked.company,
             actor=actor,
@@ -195,6 +204,7 @@ def invoice_approve(
         if errors:
             after["override_reason"] = reason
             after["overridden_findings"] = sorted({str(f.get("code")) for f in errors})
+        _reindex(locked.company_id)
         event_record(
             company=locked.company,
             actor=actor,
@@ -365,6 +375,7 @@ def invoice_correct(
             locked.review_status = ReviewStatus.PENDING
             names.append("review_status")
         locked.save(update_fields=[*names, "updated_at"])
+        _reindex(locked.company_id)
         event_record(
             company=locked.company,
             actor=actor,

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -34,6 +35,7 @@ from fapiao.web.invoices.workflow_errors import (
     StatusTransitionError,
     StatusValueError,
 )
+from fapiao.web.search.tasks import search_index_catch_up_task
 
 TAX_TRANSITIONS: dict[str, frozenset[str]] = {
     TaxStatus.NORMAL: frozenset(
@@ -99,6 +101,11 @@ def tax_status_from_text(text: str | None) -> TaxStatus | None:
 
 def _label(choices: Any, value: str) -> str:
     return str(choices(value).label)
+
+
+def _reindex(company_id: int) -> None:
+    """After commit, let the search index catch up with the events just written."""
+    transaction.on_commit(partial(search_index_catch_up_task.enqueue, company_id))
 
 
 def _check_role(*, company: Company, actor: AbstractBaseUser | None) -> None:
@@ -196,6 +203,7 @@ def _save_and_record(
 ) -> InvoiceRecord:
     fields = [k for k in before if k in after]
     locked.save(update_fields=[*fields, "updated_at"])
+    _reindex(locked.company_id)
     event_record(
         company=locked.company,
         actor=actor,
@@ -463,6 +471,7 @@ def invoice_statuses_from_export(
                     ip=ip,
                 )
                 result.changed.append({"invoice": record.pk, "before": before, "after": after})
+        _reindex(company.pk)
         event_record(
             company=company,
             actor=actor,
