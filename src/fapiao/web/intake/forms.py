@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fapiao.web.intake.models import DirectionChoice, Routing
+from fapiao.web.invoices.forms import styled
 from fapiao.web.invoices.models import Direction
 
 MAX_FILES = 500
@@ -70,3 +71,4 @@ class AssignForm(forms.Form):
         company_field = self.fields["company"]
         assert isinstance(company_field, forms.TypedChoiceField)
         company_field.choices = [(c.pk, f"{c.name} ({c.tax_id})") for c in companies]
+        styled(self)

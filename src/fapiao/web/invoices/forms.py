@@ -18,6 +18,19 @@ from fapiao.web.invoices.models import Direction, ReviewStatus, TaxStatus
 PAGE_SIZES = (25, 50, 100)
 
 
+def styled(form: forms.BaseForm) -> None:
+    """Bootstrap classes on the widgets (presentation only)."""
+    for form_field in form.fields.values():
+        widget = form_field.widget
+        if isinstance(widget, forms.Select):
+            css = "form-select form-select-sm"
+        elif isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput):
+            continue
+        else:
+            css = "form-control form-control-sm"
+        widget.attrs.setdefault("class", css)
+
+
 def _blank(choices: Any) -> list[tuple[str, str]]:
     return [("", _("全部 · All")), *choices]
 
@@ -51,6 +64,10 @@ class InvoiceFilterForm(forms.Form):
         choices=[(n, str(n)) for n in PAGE_SIZES],
         empty_value=None,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
 
     def filters(self) -> dict[str, Any]:
         """The cleaned filters as ``invoice_list`` keyword arguments."""
@@ -97,6 +114,10 @@ class ManualInvoiceForm(forms.Form):
     remark = forms.CharField(
         label=_("备注 · Remark"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
 
     def to_invoice(self) -> Invoice:
         """The invoice as entered (只读已清理的字段), every field from a person (来源：手工)."""
@@ -169,6 +190,10 @@ class LedgerUploadForm(forms.Form):
 
     file = forms.FileField(label=_("台账文件（CSV/XLSX） · Ledger file (CSV/XLSX)"))
     direction = forms.ChoiceField(label=_("方向 · Direction"), choices=Direction.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -55,6 +56,14 @@ def _source_or_404(record: InvoiceRecord, source_id: int) -> InvoiceSource:
     raise Http404
 
 
+def _plain(value: Decimal | None) -> str:
+    """A quantity or unit price without trailing zeros (``1.0000000000000`` → ``1``)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def field_rows(record: InvoiceRecord) -> list[dict[str, Any]]:
     """Each field of the record with its provenance (来源, 置信度) for the detail page."""
     provenance = record.fields or {}
@@ -64,6 +73,8 @@ def field_rows(record: InvoiceRecord) -> list[dict[str, Any]]:
         value = getattr(record, column)
         if column == "kind":
             value = record.get_kind_display()
+        elif isinstance(value, bool):
+            value = "是 · Yes" if value else "否 · No"
         info = provenance.get(path) or {}
         confidence = info.get("confidence")
         rows.append(
@@ -128,7 +139,10 @@ def invoice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "invoice": record,
             "fields": field_rows(record),
             "findings": findings,
-            "lines": record.lines.all(),
+            "lines": [
+                {"line": line, "quantity": _plain(line.quantity), "price": _plain(line.unit_price)}
+                for line in record.lines.all()
+            ],
             "sources": sources,
             "events": event_list(company=current_company(request), obj=record),
         },
