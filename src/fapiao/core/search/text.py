@@ -55,7 +55,8 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def text_tokens(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def text_tokens(text: str) -> frozenset[str]:
     """Index tokens of a name, item or remark: bigrams of Chinese runs, words of the rest."""
     tokens: set[str] = set()
     for run, han in runs(text):
@@ -63,4 +64,4 @@ def text_tokens(text: str) -> set[str]:
             tokens.update(bigrams(run))
         else:
             tokens.add(run[:MAX_TOKEN_LENGTH])
-    return tokens
+    return frozenset(tokens)

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from fapiao.core.errors import FapiaoError
-from fapiao.core.identifiers.regions import region_of
+from fapiao.core.identifiers import digital_number
+from fapiao.core.identifiers.regions import Region, region_of
 from fapiao.core.search import deletion_variants, normalize, pinyin_tokens, text_tokens, variant_key
 
 NAME_FIELDS = ("seller_name", "buyer_name")
@@ -60,6 +61,15 @@ def display_number(values: Mapping[str, Any]) -> str:
     return normalize(str(values.get("digital_number") or values.get("number") or "")).strip()
 
 
+def _region(identifier: str) -> Region | None:
+    if len(identifier) == 20 and identifier.isdigit():
+        try:
+            return digital_number.parse(identifier).region.region
+        except FapiaoError:
+            pass
+    return region_of(identifier)
+
+
 def region_codes(values: Mapping[str, Any]) -> tuple[str, str]:
     """(province code, region code) read from the 数电 number or the 发票代码; blank if none."""
     for field in ("digital_number", "code", "number"):
@@ -67,7 +77,7 @@ def region_codes(values: Mapping[str, Any]) -> tuple[str, str]:
         if not identifier:
             continue
         try:
-            region = region_of(identifier)
+            region = _region(identifier)
         except (FapiaoError, ValueError):
             region = None
         if region is not None:
