@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -94,7 +95,9 @@ def test_upload_runs_and_shows_results_by_category(client, company, clerk, scena
     assert response.status_code == 302
     run = ReconciliationRun.objects.get(company=company)
     assert response["Location"] == f"/reconciliation/{run.pk}/"
-    assert StoredFile.objects.get(pk=run.stored_file_id).sha256  # the export kept untouched
+    stored = StoredFile.objects.get(pk=run.stored_file_id)
+    assert stored.sha256 == hashlib.sha256(scenario["xlsx"]).hexdigest()  # kept untouched
+    assert stored.original_name == FILENAME
     assert run.direction == "purchase"
     assert run.counts["NUMBER_TYPO"] == 1
     assert run.counts["AMOUNT_MISMATCH"] == 1

@@ -14,6 +14,7 @@ from fapiao.web.events.models import Event
 from fapiao.web.invoices.models import InvoiceRecord
 from fapiao.web.reconciliation.services import reconciliation_run
 from fapiao.web.reports.exports import invoices_xlsx
+from web.claims.factories import claim_with
 from web.companies.factories import UserFactory
 from web.helpers import login_as
 from web.invoices.factories import InvoiceRecordFactory
@@ -150,3 +151,21 @@ def test_reconciliation_results_export(client, company):
     assert _money(rows[-1][8]) == Decimal("120.00")
     event = Event.objects.get(company=company, action="export.created")
     assert event.after["kind"] == "reconciliation_results"
+
+
+def test_claims_export_totals_and_scoping(client, company, other_company):
+    alice = UserFactory()
+    login_as(client, alice, company, role="clerk")
+    mine = claim_with(company, alice, InvoiceRecordFactory(company=company), title="北京出差")
+    outsider = UserFactory()
+    login_as(client, outsider, other_company, role="clerk")
+    claim_with(other_company, outsider, InvoiceRecordFactory(company=other_company), title="别家")
+    login_as(client, UserFactory(), company, role="viewer")
+    response = client.get("/reports/export/claims.xlsx")
+    assert response.status_code == 200
+    rows = _sheet(response.content)
+    assert rows[1][1] == "事由 · Title"
+    assert [r[1] for r in rows[2:-1]] == ["北京出差"]
+    assert rows[2][0] == str(mine.pk)
+    assert _money(rows[-1][5]) == sum((i.amount for i in mine.items.all()), ZERO)
+    assert rows[-1][4] == 1
