@@ -310,3 +310,36 @@ def test_review_queue_is_company_scoped_and_oldest_first(company, other_company)
     InvoiceRecordFactory(company=other_company)
 
     assert list(review_queue(company=company)) == [first, second]
+
+
+def test_correcting_the_number_changes_the_identity(company, entered, clerk):
+    invoice_correct(record=entered, actor=clerk, changes={"number": "25322000000365404823"})
+
+    stored = InvoiceRecord.objects.get(pk=entered.pk)
+    assert stored.identity_key == "25322000000365404823"
+    event = Event.objects.get(action="invoice.corrected", object_id=str(entered.pk))
+    assert event.before["identity_key"] == "25322000000365404822"
+
+
+def test_a_correction_may_not_collide_with_another_record(company, entered, clerk):
+    other = InvoiceRecordFactory(company=company)
+
+    with pytest.raises(FieldEditError) as info:
+        invoice_correct(record=entered, actor=clerk, changes={"number": other.number})
+
+    assert f"#{other.pk}" in info.value.message
+    assert InvoiceRecord.objects.get(pk=entered.pk).number == "25322000000365404822"
+
+
+def test_editors_of_many_invoices_match_one_by_one(company, entered, clerk, reviewer):
+    from fapiao.web.invoices.selectors_review import invoice_editor_ids_many
+
+    invoice_correct(record=entered, actor=reviewer, changes={"remark": "x"})
+    plain = InvoiceRecordFactory(company=company)
+    records = [entered, plain]
+
+    many = invoice_editor_ids_many(company=company, records=records)
+
+    assert many == {r.pk: invoice_editor_ids(record=r) for r in records}
+    assert many[entered.pk] == {clerk.pk, reviewer.pk}
+    assert many[plain.pk] == set()

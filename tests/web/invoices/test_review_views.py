@@ -219,3 +219,15 @@ def test_anonymous_users_are_sent_to_login(client, company):
 
     assert response.status_code == 302
     assert _status(record) == ReviewStatus.PENDING
+
+
+def test_queue_queries_do_not_grow_with_rows(
+    client, company, reviewer, django_assert_max_num_queries
+):
+    for _ in range(30):
+        InvoiceRecordFactory(company=company, created_by=UserFactory())
+
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("invoices:review_queue"))
+
+    assert len(response.context["items"]) == 30

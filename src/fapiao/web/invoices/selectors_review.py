@@ -72,6 +72,31 @@ def invoice_editor_ids(*, record: InvoiceRecord) -> set[int]:
     return editors
 
 
+def invoice_editor_ids_many(
+    *, company: Company, records: Iterable[InvoiceRecord]
+) -> dict[int, set[int]]:
+    """:func:`invoice_editor_ids` for many invoices of one company in one query (list pages)."""
+    rows = list(records)
+    editors: dict[int, set[int]] = {int(r.pk): set() for r in rows}
+    for record in rows:
+        if record.created_by_id is not None:
+            editors[int(record.pk)].add(int(record.created_by_id))
+    events = (
+        Event.objects.filter(
+            company=company,
+            object_type=InvoiceRecord._meta.label_lower,
+            object_id__in=[str(pk) for pk in editors],
+            actor__isnull=False,
+        )
+        .exclude(action__in=NON_EDITING_ACTIONS)
+        .values_list("object_id", "actor_id")
+        .distinct()
+    )
+    for object_id, actor_id in events:
+        editors[int(object_id)].add(int(actor_id))
+    return editors
+
+
 def invoice_history(*, company: Company, record: InvoiceRecord) -> QuerySet[Event]:
     """The invoice's events, oldest first (company-scoped)."""
     return (

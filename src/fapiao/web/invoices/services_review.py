@@ -32,6 +32,7 @@ from fapiao.web.invoices.conversion import (
     TEXT_FIELDS,
     column_name,
     findings_to_json,
+    identity_key,
     invoice_to_core,
     to_column,
 )
@@ -309,6 +310,34 @@ def _new_values(locked: InvoiceRecord, changes: Mapping[str, Any]) -> dict[str, 
     return changed
 
 
+_IDENTITY_FIELDS = frozenset({"number", "code", "digital_number"})
+
+
+def _rekey(locked: InvoiceRecord, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """A corrected 发票号码/代码 changes the identity; refuse one another record already has."""
+    key = identity_key(invoice_to_core(locked))
+    if key == locked.identity_key:
+        return
+    if key is not None:
+        other = (
+            InvoiceRecord.objects.filter(
+                company_id=locked.company_id, direction=locked.direction, identity_key=key
+            )
+            .exclude(pk=locked.pk)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if other is not None:
+            raise FieldEditError(
+                f"更正后的发票 {key} 已有记录 #{other}，请在该记录上处理",
+                f"Invoice {key} already has record #{other}; work on that record instead",
+                field="number",
+                invoice=other,
+            )
+    before["identity_key"], after["identity_key"] = locked.identity_key, key
+    locked.identity_key = key
+
+
 def _check_totals(values: Mapping[str, Any]) -> None:
     net, tax, gross = (values[p] for p in ("net_amount", "tax_amount", "gross_amount"))
     if net is not None and tax is not None and gross is not None and net + tax != gross:
@@ -356,6 +385,8 @@ def invoice_correct(
             }
         )
         locked.fields = provenance
+        if changed.keys() & _IDENTITY_FIELDS:
+            _rekey(locked, before, after)
         kept = [
             f
             for f in locked.findings or []
@@ -368,7 +399,7 @@ def invoice_correct(
         before["findings"] = len(locked.findings or [])
         after["findings"] = len(kept)
         locked.findings = kept
-        names = [*(column_name(p) for p in changed), "fields", "findings"]
+        names = [*(column_name(p) for p in changed), "fields", "findings", "identity_key"]
         if locked.review_status == ReviewStatus.APPROVED:
             before["review_status"] = ReviewStatus.APPROVED.value
             after["review_status"] = ReviewStatus.PENDING.value

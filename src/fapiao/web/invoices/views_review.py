@@ -36,6 +36,7 @@ from fapiao.web.invoices.selectors import invoice_get
 from fapiao.web.invoices.selectors_review import (
     error_findings,
     invoice_editor_ids,
+    invoice_editor_ids_many,
     invoice_history,
     low_confidence_fields,
     review_queue,
@@ -106,12 +107,16 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
             search=search,
         )[:QUEUE_SIZE]
     )
+    editors = invoice_editor_ids_many(
+        company=request.company,  # type: ignore[attr-defined]
+        records=rows,
+    )
     items = [
         {
             "invoice": row,
             "errors": len(error_findings(row.findings)),
             "low": len(low_confidence_fields(row.fields)),
-            "is_mine": request.user.pk in invoice_editor_ids(record=row),
+            "is_mine": request.user.pk in editors[row.pk],
         }
         for row in rows
     ]
