@@ -183,3 +183,32 @@ def test_export_refuses_other_suffixes(tmp_path):
         app, ["export", "--company", company.tax_id, "--out", str(tmp_path / "x.csv")]
     )
     assert result.exit_code == 2
+
+
+def test_worker_runs_queued_intake_tasks_from_the_database(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from fapiao.web.intake.models import IntakeItem
+    from fapiao.web.intake.services import UploadFile, intake_upload
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "files"
+    company = CompanyFactory()
+    clerk = UserFactory()
+    Membership.objects.create(user=clerk, company=company, role=Role.CLERK)
+    with django_capture_on_commit_callbacks(execute=True):  # enqueued into the database
+        batch = intake_upload(
+            company=company,
+            actor=clerk,
+            files=[UploadFile(name="notes.txt", content=b"not an invoice")],
+            direction="purchase",
+        )
+    [item] = IntakeItem.objects.filter(batch=batch)
+    assert item.status == "queued"
+
+    result = runner.invoke(app, ["worker", "--batch", "--interval", "0"])
+
+    assert result.exit_code == 0, result.output
+    item.refresh_from_db()
+    assert item.status == "failed"
+    assert item.errors

@@ -150,3 +150,43 @@ def test_make_run_serves_then_stops_both_children_on_ctrl_c(tmp_path):
     assert "管理员 Administrator: admin" in output
     assert "Run-Test-Pw-42!" not in output
     assert (tmp_path / "data" / "bootstrap.json").exists()
+
+
+@pytest.mark.slow
+def test_serve_migrates_a_new_database_then_stops_on_sigterm(tmp_path):
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["FAPIAO_DATA_DIR"] = str(tmp_path)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from fapiao.cli.main import app; app()",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        status = None
+        while status is None and time.monotonic() < deadline and process.poll() is None:
+            try:
+                status = _get(f"http://127.0.0.1:{port}/accounts/login/")[0]
+            except OSError:
+                time.sleep(0.3)
+        assert status == 200
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, output
+    assert (tmp_path / "fapiao.sqlite3").stat().st_size > 0
+    assert "Server stopped" in output
