@@ -243,7 +243,15 @@ def _save(
     batch = item.batch
     target = _route(invoice, batch, companies)
     if target is None:
-        if batch.created_by is None:
+        if batch.created_by is None:  # nobody's tray to wait in: say so rather than drop it
+            outcome.errors.append(
+                _error(
+                    "intake.unroutable",
+                    f"发票 {invoice.number or '（无号码）'} 不属于任何公司，且上传人已不存在",
+                    f"Invoice {invoice.number or '(no number)'} matches no company and its "
+                    "uploader no longer exists",
+                )
+            )
             return
         _, new = UnassignedInvoice.objects.get_or_create(
             batch=batch,
