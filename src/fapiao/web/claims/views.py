@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fapiao.web.claims.forms import ClaimForm, ReasonForm, ReceiptForm
@@ -196,7 +198,7 @@ def claim_invoice_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     except WorkflowError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, "已添加发票 · Invoice added")
+        messages.success(request, _("已添加发票 · Invoice added"))
     return _back(pk)
 
 
@@ -207,16 +209,16 @@ def claim_receipt_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(request, pk)
     form = ReceiptForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请填写摘要和金额 · Enter a description and an amount")
+        messages.error(request, _("请填写摘要和金额 · Enter a description and an amount"))
         return _back(pk)
     stored = None
     upload = form.cleaned_data["file"]
     try:
         if upload is not None:
             if upload.size > MAX_RECEIPT_BYTES:
-                messages.error(request, "附件太大 · The attachment is too large")
+                messages.error(request, _("附件太大 · The attachment is too large"))
                 return _back(pk)
-            stored, _ = stored_file_create(
+            stored, _created = stored_file_create(
                 company=claim.company,
                 content=upload.read(),
                 original_name=upload.name or "",
@@ -253,11 +255,11 @@ def claim_item_remove_view(request: HttpRequest, pk: int, item_pk: int) -> HttpR
 
 
 _ACTIONS = {
-    "submit": "已提交 · Submitted",
-    "approve": "已批准 · Approved",
-    "reject": "已驳回 · Rejected",
-    "return": "已退回 · Returned",
-    "pay": "已标记支付 · Marked paid",
+    "submit": gettext_lazy("已提交 · Submitted"),
+    "approve": gettext_lazy("已批准 · Approved"),
+    "reject": gettext_lazy("已驳回 · Rejected"),
+    "return": gettext_lazy("已退回 · Returned"),
+    "pay": gettext_lazy("已标记支付 · Marked paid"),
 }
 
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fapiao.web.companies.models import Role
@@ -191,7 +192,7 @@ def invoice_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         except WorkflowError as exc:
             _refused(request, exc)
             return HttpResponseRedirect(reverse("invoices:review", args=[pk]))
-        messages.success(request, "已审核通过 · Approved")
+        messages.success(request, _("已审核通过 · Approved"))
     return HttpResponseRedirect(reverse("invoices:review_queue"))
 
 
@@ -202,7 +203,7 @@ def invoice_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_or_404(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "退回需要写明原因 · Returning needs a reason")
+        messages.error(request, _("退回需要写明原因 · Returning needs a reason"))
         return HttpResponseRedirect(reverse("invoices:review", args=[pk]))
     try:
         invoice_return(
@@ -214,7 +215,7 @@ def invoice_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     except WorkflowError as exc:
         _refused(request, exc)
         return HttpResponseRedirect(reverse("invoices:review", args=[pk]))
-    messages.success(request, "已退回 · Returned")
+    messages.success(request, _("已退回 · Returned"))
     return HttpResponseRedirect(reverse("invoices:review_queue"))
 
 
@@ -228,7 +229,7 @@ def invoice_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     except WorkflowError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, "已提交审核 · Submitted for review")
+        messages.success(request, _("已提交审核 · Submitted for review"))
     return _next(request, reverse("invoices:review", args=[pk]))
 
 
@@ -246,7 +247,7 @@ def invoice_bulk_approve_view(request: HttpRequest) -> HttpResponse:
     )
     if result.approved:
         messages.success(
-            request, f"已审核 {len(result.approved)} 张 · Approved {len(result.approved)}"
+            request, _("已审核 %(n)d 张 · Approved %(n)d") % {"n": len(result.approved)}
         )
     for item in result.refused:
         messages.error(
@@ -273,7 +274,7 @@ def invoice_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
         except WorkflowError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, "已保存更正 · Correction saved")
+            messages.success(request, _("已保存更正 · Correction saved"))
             return HttpResponseRedirect(reverse("invoices:review", args=[pk]))
     low = low_confidence_fields(record.fields)
     return render(
@@ -328,7 +329,7 @@ def status_set_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, "状态无效 · Invalid status")
+        messages.error(request, _("状态无效 · Invalid status"))
     else:
         data = form.cleaned_data
         actor: Any = request.user
@@ -355,7 +356,7 @@ def status_set_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         except WorkflowError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, "状态已更新 · Status updated")
+            messages.success(request, _("状态已更新 · Status updated"))
     if request.headers.get("HX-Request"):
         record.refresh_from_db()
         return render(
