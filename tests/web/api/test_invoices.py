@@ -234,3 +234,23 @@ def _file(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def test_search_by_pinyin_initials_and_number_typo_stays_in_the_company(company, other_company):
+    from fapiao.web.search.services import search_index_rebuild
+
+    _, client = _client(company, Role.VIEWER, TokenScope.READ)
+    hit = InvoiceRecordFactory(company=company, seller_name="北京华医网科技有限公司")
+    InvoiceRecordFactory(company=company, seller_name="重庆某某公司")
+    InvoiceRecordFactory(company=other_company, seller_name="北京华医网科技有限公司")
+    search_index_rebuild(company=company)
+    search_index_rebuild(company=other_company)
+
+    found = client.get("/api/invoices/search", {"q": "bjhy"}).json()
+    assert [i["id"] for i in found["items"]] == [hit.pk]
+    assert found["has_next"] is False
+
+    typo = hit.number[:6] + "9" + hit.number[7:]  # one digit wrong, matching no other invoice
+    by_typo = client.get("/api/invoices/search", {"q": typo}).json()["items"]
+    assert [(i["id"], i["is_typo_match"]) for i in by_typo] == [(hit.pk, True)]
+    assert client.get("/api/invoices/search", {"size": 201}).status_code == 422

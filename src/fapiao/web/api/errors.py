@@ -68,7 +68,8 @@ def install_handlers(api: NinjaAPI) -> None:
 
 def _service_refusals() -> list[type[Exception]]:
     """Typed refusals of other apps' services, answered as 422 with their messages."""
+    from fapiao.core.errors import FapiaoError
     from fapiao.web.api.services import TokenRefusedError
     from fapiao.web.intake.services import IntakeError
 
-    return [TokenRefusedError, IntakeError]
+    return [TokenRefusedError, IntakeError, FapiaoError]

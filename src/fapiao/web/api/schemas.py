@@ -49,6 +49,20 @@ class InvoicePage(Schema):
     items: list[InvoiceSummary]
 
 
+class SearchHit(InvoiceSummary):
+    """A search result; ``is_typo_match`` when only a number one digit off matched."""
+
+    is_typo_match: bool
+
+
+class SearchPage(Schema):
+    """One page of search results (no total count: fast at a million invoices)."""
+
+    page: int
+    has_next: bool
+    items: list[SearchHit]
+
+
 class ApproveIn(Schema):
     """审核通过; an override reason is needed when the invoice has error findings."""
 

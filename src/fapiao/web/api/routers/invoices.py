@@ -8,6 +8,7 @@ the role and the transition (and refuses self-approval on this path too).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -27,6 +28,7 @@ from fapiao.web.api.schemas import (
     ErrorOut,
     InvoicePage,
     ReasonIn,
+    SearchPage,
     TaxStatusIn,
 )
 from fapiao.web.intake.models import IntakeBatch
@@ -35,6 +37,7 @@ from fapiao.web.intake.services import WRITER_ROLES, UploadFile, intake_upload
 from fapiao.web.invoices import services_review, services_status
 from fapiao.web.invoices.models import BookingStatus, DeductionStatus, InvoiceRecord, TaxStatus
 from fapiao.web.invoices.selectors import invoice_get, invoice_list
+from fapiao.web.search.selectors import SearchParams, invoice_search
 
 router = Router(tags=["invoices 发票"])
 
@@ -106,6 +109,42 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> dict[
         "limit": filters.limit,
         "offset": filters.offset,
         "items": [_summary(record) for record in page],
+    }
+
+
+class SearchFilters(Schema):
+    """The search box (号码 with one digit wrong, names, 拼音首字母, tax IDs, items, remarks)."""
+
+    q: str = Field(default="", max_length=200)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    kind: str = ""
+    direction: str = ""
+    review_status: str = ""
+    tax_status: str = ""
+    deduction_status: str = ""
+    booking_status: str = ""
+    region: str = Field(default="", max_length=50)
+    sort: str = "-date"
+    page: int = Field(default=1, ge=1)
+    size: int = Field(default=50, ge=1, le=200)
+
+
+@router.get(
+    "/invoices/search", response={200: SearchPage, 401: ErrorOut, 422: ErrorOut}, summary="搜索"
+)
+def search_invoices(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
+    """搜索发票 · The search box of the invoice pages: one page, ``has_next`` instead of a count."""
+    found = invoice_search(company=company_of(request), params=SearchParams(**filters.model_dump()))
+    return {
+        "page": found.page,
+        "has_next": found.has_next,
+        "items": [
+            {**_summary(record), "is_typo_match": record.pk in found.typo_ids}
+            for record in found.invoices
+        ],
     }
 
 
