@@ -23,7 +23,7 @@ from fapiao.web.claims.services import (
 )
 from fapiao.web.companies.models import Role
 from fapiao.web.events.models import Event
-from fapiao.web.invoices.models import Direction, TaxStatus
+from fapiao.web.invoices.models import Direction, InvoiceRecord, TaxStatus
 from fapiao.web.invoices.workflow_errors import (
     NotPermittedError,
     ReasonRequiredError,
@@ -162,21 +162,21 @@ def test_an_approved_claim_still_reserves(company, alice, bob, reviewer, invoice
 
 
 def test_the_same_identity_on_another_record_is_refused(company, alice, bob, reviewer, admin):
-    purchase = InvoiceRecordFactory(company=company, number="25322000000111111111")
-    duplicate = InvoiceRecordFactory(
-        company=company,
-        direction=Direction.SALES,
-        number="25322000000111111111",
-        identity_key="25322000000111111111",
+    first = InvoiceRecordFactory(company=company, number="25322000000111111111")
+    _paid(company, alice, first, reviewer, admin)
+    # The paid record is later re-keyed, and the same invoice comes in again as a new record.
+    InvoiceRecord.objects.filter(pk=first.pk).update(
+        number="25322000000111111112", identity_key="25322000000111111112"
     )
-    _paid(company, alice, purchase, reviewer, admin)
+    again = InvoiceRecordFactory(company=company, number="25322000000111111111")
 
     with pytest.raises(ClaimConflictError):
         claim_invoice_add(
             claim=claim_create(company=company, claimant=bob, title="x"),
-            record=duplicate,
+            record=again,
             actor=bob,
         )
+    assert again not in claimable_invoices(company=company)
 
 
 def test_the_database_refuses_a_second_reserving_item(company, alice, bob, invoice):
@@ -289,3 +289,21 @@ def test_the_same_invoice_twice_on_one_claim_is_refused(company, alice, invoice)
 
     with pytest.raises(StatusTransitionError):
         claim_invoice_add(claim=claim, record=invoice, actor=alice)
+
+
+def test_sales_and_red_invoices_cannot_be_claimed(company, alice):
+    claim = claim_create(company=company, claimant=alice, title="x")
+    sale = InvoiceRecordFactory(company=company, direction=Direction.SALES)
+    red = InvoiceRecordFactory(
+        company=company,
+        is_red=True,
+        net_amount=Decimal("-100.00"),
+        tax_amount=Decimal("-13.00"),
+        gross_amount=Decimal("-113.00"),
+    )
+
+    for record in (sale, red):
+        with pytest.raises(StatusTransitionError):
+            claim_invoice_add(claim=claim, record=record, actor=alice)
+        assert record not in claimable_invoices(company=company)
+    assert not claim.items.exists()

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from fapiao.web.claims.models import Claim, ClaimItem, ClaimStatus
 from fapiao.web.companies.models import Company
-from fapiao.web.invoices.models import InvoiceRecord, TaxStatus
+from fapiao.web.invoices.models import Direction, InvoiceRecord, TaxStatus
 from fapiao.web.invoices.selectors import invoice_list
 
 ZERO = Decimal("0.00")
@@ -119,7 +119,7 @@ def claimable_invoices(
     rows = (
         invoice_list(company=company, search=search)
         .exclude(tax_status__in=UNCLAIMABLE_TAX_STATUSES)
-        .exclude(gross_amount__isnull=True)
+        .filter(direction=Direction.PURCHASE, is_red=False, gross_amount__gt=0)
         .exclude(Exists(held))
     )
     return list(rows[:limit])

@@ -22,7 +22,7 @@ from fapiao.web.claims.selectors import UNCLAIMABLE_TAX_STATUSES, claim_item_hol
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.companies.selectors import membership_role
 from fapiao.web.events.services import event_record
-from fapiao.web.invoices.models import InvoiceRecord, StoredFile, TaxStatus
+from fapiao.web.invoices.models import Direction, InvoiceRecord, StoredFile, TaxStatus
 from fapiao.web.invoices.workflow_errors import (
     NotPermittedError,
     ReasonRequiredError,
@@ -192,9 +192,18 @@ def claim_invoice_add(
                 f"发票状态为“{label}”，不能报销",
                 f"An invoice whose tax status is {invoice.tax_status} cannot be claimed",
             )
+        if invoice.direction != Direction.PURCHASE:
+            raise StatusTransitionError(
+                "只有进项发票（本公司为购买方）可以报销",
+                "Only purchase invoices (bought by the company) can be claimed",
+            )
         if invoice.gross_amount is None:
             raise ReasonRequiredError(
                 "发票没有价税合计，不能报销", "The invoice has no gross amount to claim"
+            )
+        if invoice.is_red or invoice.gross_amount <= 0:
+            raise StatusTransitionError(
+                "红字（负数）发票不能报销", "A red (negative) invoice cannot be claimed"
             )
         if locked.items.filter(invoice=invoice).exists() or (
             invoice.identity_key

@@ -365,8 +365,8 @@ def _export_targets(
     if deduction:
         text = unicodedata.normalize("NFKC", str(row.get("is_selected") or "")).strip()
         if text in _SELECTED_TEXT:
-            selected = DeductionStatus.SELECTED if _SELECTED_TEXT[text] else None
-            selected = selected or DeductionStatus.UNSELECTED
+            is_selected = _SELECTED_TEXT[text]
+            selected = DeductionStatus.SELECTED if is_selected else DeductionStatus.UNSELECTED
     return tax, selected
 
 
