@@ -19,15 +19,20 @@ from fapiao.core.reconciliation.candidates import candidate_pairs
 from fapiao.core.reconciliation.classify import classify, matched_results
 from fapiao.core.reconciliation.explain import add_suggestions
 from fapiao.core.reconciliation.normalize import (
+    FIELD_COLUMNS,
     LEDGER_EXTRA_COLUMNS,
+    parse_dates,
+    parse_fields,
     prepare,
     red_of_expr,
     repaired_key_expr,
     status_expr,
+    with_fields,
 )
 from fapiao.core.reconciliation.result import Reconciliation
 
 _FIELDS = ("_key", "_seller", "_buyer", "_date", "_net", "_tax", "_gross")
+_RAW = ("seller_tax_id", "buyer_tax_id", "net_amount", "tax_amount", "gross_amount")
 _STATUS_RANK = {"normal": 0, "red_partial": 1, "red_full": 2, "voided": 3}
 _U32 = pl.UInt32
 
@@ -69,8 +74,10 @@ def combine_exports(exports: pl.DataFrame | Sequence[pl.DataFrame]) -> pl.DataFr
             .select(tax.columns)
         )
         tax = pl.concat([tax.filter(~duplicated), merged]).sort("_order").drop("_order")
-    red = (pl.col("is_positive").fill_null("") == "否") | (pl.col("_gross") < 0).fill_null(False)
+    negative = pl.col("gross_amount").str.strip_chars().str.starts_with("-").fill_null(False)
+    red = (pl.col("is_positive").fill_null("") == "否") | negative
     tax = tax.with_row_index("_t").with_columns(
+        parse_dates(tax["issue_date"]).alias("_date"),
         red.alias("_is_red"),
         pl.when(pl.col("_digital").is_not_null() & pl.col("_number").is_not_null())
         .then(pl.concat_str(["_code", "_number"], separator="-", ignore_nulls=True))
@@ -96,6 +103,15 @@ def _status(status: pl.Series) -> pl.Series:
     return mapped
 
 
+def _row_hash(frame: pl.DataFrame) -> pl.Series:
+    """One 64-bit hash per row of the compared texts (tax IDs, amounts) and the parsed date."""
+    columns = [*_RAW, "_date"]
+    combined = pl.col(columns[0]).hash(seed=0)
+    for i, column in enumerate(columns[1:], start=1):
+        combined = combined.xor(pl.col(column).hash(seed=i))
+    return frame.select(combined).to_series()
+
+
 def split_clean(lf: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
     """Exact pairs that need no further thought, and the rest of each side.
 
@@ -111,25 +127,38 @@ def split_clean(lf: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame, ...]
     referenced = tax.filter(pl.col("_is_red"))["_red_of"].drop_nulls()
     if referenced.len():
         hold = hold | keys["_key"].is_in(referenced.implode())
-    left = lf.select(_FIELDS[1:])[keys["_l"]]
-    right = tax.select(*_FIELDS[1:], "_status")[keys["_t"]]
-    clean = ~hold & (right["_status"] == "normal")
-    for name in _FIELDS[1:]:
-        clean = clean & (left[name] == right[name]).fill_null(True)
+    # equal text is an equal value: compare one hash of the compared texts per row first, and
+    # parse only the rows whose texts differ (a different spelling may still be the same value)
+    candidate = ~hold & (tax["_status"].gather(keys["_t"]) == "normal")
+    left, right = _row_hash(lf).gather(keys["_l"]), _row_hash(tax).gather(keys["_t"])
+    clean = candidate & (left == right)
+    maybe = candidate & ~clean
+    if maybe.any():
+        positions = maybe.arg_true()
+        lp = parse_fields(lf[keys["_l"].gather(positions)])
+        tp = parse_fields(tax[keys["_t"].gather(positions)])
+        same = pl.repeat(True, len(positions), eager=True)
+        for name in FIELD_COLUMNS:
+            same = same & (lp[name] == tp[name]).fill_null(True)
+        clean = clean.scatter(positions, same)
     bulk = keys.select("_l", "_t").filter(clean)
-    ledger_done = pl.repeat(False, lf.height, eager=True).scatter(bulk["_l"], True)
-    tax_done = pl.repeat(False, tax.height, eager=True).scatter(bulk["_t"], True)
+    ledger_rest = pl.repeat(True, lf.height, eager=True).scatter(bulk["_l"], False).arg_true()
+    tax_rest = pl.repeat(True, tax.height, eager=True).scatter(bulk["_t"], False).arg_true()
+    lf, tax = with_fields(lf, ledger_rest), with_fields(tax, tax_rest)
     needed = ["_l", "_code", "_number", "_digital", *_FIELDS]
     return (
         bulk,
-        lf.select(needed).filter(~ledger_done),
-        tax.select("_t", "_alt_key", *_FIELDS).filter(~tax_done),
+        lf,
+        tax,
+        lf.select(needed)[ledger_rest],
+        tax.select("_t", "_alt_key", *_FIELDS)[tax_rest],
     )
 
 
 def prepare_ledger(ledger: pl.DataFrame) -> pl.DataFrame:
     """The ledger with its working columns, ``_l`` its row number."""
-    return prepare(ledger, extra=LEDGER_EXTRA_COLUMNS).with_row_index("_l")
+    frame = prepare(ledger, extra=LEDGER_EXTRA_COLUMNS).with_row_index("_l")
+    return frame.with_columns(parse_dates(frame["issue_date"]).alias("_date"))
 
 
 def _agreement(frame: pl.DataFrame) -> pl.DataFrame:
@@ -295,7 +324,7 @@ def reconcile(
     lf = prepare_ledger(ledger)
     tax = combine_exports(exports)
     covered = period or infer_period(tax["_date"])
-    bulk, ledger_rest, tax_rest = split_clean(lf, tax)
+    bulk, lf, tax, ledger_rest, tax_rest = split_clean(lf, tax)
     parts = match(ledger_rest, tax_rest, lf, tax)
     reds, tax_only = attach_reds(tax, parts["tax_only"])
     results = classify(
@@ -310,13 +339,7 @@ def reconcile(
         company_tax_id=(company_tax_id or "").strip().upper() or None,
     )
     results = add_suggestions(results, lf, tax, period=covered, sync_days=sync_days)
-    booked = results.filter(pl.col("ledger_row").is_not_null())
-    results = pl.concat(
-        [
-            matched_results(bulk).merge_sorted(booked.sort("ledger_row"), key="ledger_row"),
-            results.filter(pl.col("ledger_row").is_null()),
-        ]
-    )
+    results = pl.concat([matched_results(bulk), results])
     return Reconciliation(
         results=results,
         ledger=lf,

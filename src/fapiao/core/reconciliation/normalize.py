@@ -202,20 +202,50 @@ def _two_paths(
     return pl.DataFrame(columns)
 
 
+_KEYS = {c: _IDS[c] for c in ("code", "number", "digital_number")}
+_PARTIES = {c: _IDS[c] for c in ("seller_tax_id", "buyer_tax_id")}
+FIELD_COLUMNS = ("_seller", "_buyer", "_net", "_tax", "_gross", "_date")
+"""Parsed comparison columns; :func:`parse_fields` fills them only for rows that need them."""
+
+
+def _fast_id(column: str) -> pl.Expr:
+    return pl.when(pl.col(column).str.len_bytes() > 2).then(pl.col(column))
+
+
 def prepare(frame: pl.DataFrame, *, extra: tuple[str, ...] = ()) -> pl.DataFrame:
-    """The frame with the working columns the engine needs (``_key``, cents, ``_date`` …)."""
+    """The frame with its identity columns (``_code``, ``_number``, ``_digital``, ``_key``)."""
     frame = ensure_columns(frame, CANONICAL_COLUMNS + extra)
-    code, number, digital = pl.col("_code"), pl.col("_number"), pl.col("_digital")
-    fast: dict[str, pl.Expr] = {
-        c: pl.when(pl.col(c).str.len_bytes() > 2).then(pl.col(c)) for c in _IDS
-    }
+    fast = {c: _fast_id(c) for c in _KEYS}
+    slow = {c: _id(c) for c in _KEYS}
+    parsed = _two_paths(frame, fast, slow).rename(_KEYS)
+    code, number, digital = parsed["_code"], parsed["_number"], parsed["_digital"]
+    key = pl.select(key_expr(pl.lit(code), pl.lit(number), pl.lit(digital))).to_series()
+    return frame.hstack([*parsed.get_columns(), key.alias("_key")])
+
+
+def parse_fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """The comparison columns (tax IDs, cents, date) of ``frame``'s rows, exact from text."""
+    fast: dict[str, pl.Expr] = {c: _fast_id(c) for c in _PARTIES}
     fast |= {
         c: (pl.col(c).cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64) for c in _AMOUNTS
     }
-    slow = {c: _id(c) for c in _IDS} | {c: cents_expr(c) for c in _AMOUNTS}
-    parsed = _two_paths(frame, fast, slow).rename(_IDS | _AMOUNTS)
-    out = frame.hstack(parsed).with_columns(
-        key_expr(code, number, digital).alias("_key"),
+    slow = {c: _id(c) for c in _PARTIES} | {c: cents_expr(c) for c in _AMOUNTS}
+    out = _two_paths(frame, fast, slow).rename(_PARTIES | _AMOUNTS)
+    return out.with_columns(
         pl.coalesce(pl.col("_gross"), pl.col("_net") + pl.col("_tax")).alias("_gross"),
-    )
-    return out.with_columns(parse_dates(out["issue_date"]).alias("_date"))
+        parse_dates(frame["issue_date"]).alias("_date"),
+    ).select(FIELD_COLUMNS)
+
+
+def with_fields(frame: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
+    """``frame`` with :data:`FIELD_COLUMNS` parsed at ``rows`` (positions) and null elsewhere."""
+    parsed = parse_fields(frame[rows])
+    columns = []
+    for name in FIELD_COLUMNS:
+        values = parsed[name]
+        if name in frame.columns:
+            base = frame[name]
+        else:
+            base = pl.repeat(None, frame.height, dtype=values.dtype, eager=True).alias(name)
+        columns.append(base.scatter(rows, values) if len(rows) else base)
+    return frame.with_columns(columns)

@@ -152,8 +152,9 @@ class Reconciliation:
         return localise(self)
 
     def iter_results(self, frame: pl.DataFrame | None = None) -> Iterator[ReconciliationResult]:
-        """Each result (of ``frame``, default all) as a :class:`ReconciliationResult`."""
-        frame = self.results if frame is None else frame
+        """Each result (of ``frame``, default all in ledger order, then export-only ones)."""
+        if frame is None:
+            frame = self.results.sort("ledger_row", "tax_row", nulls_last=True)
         keys = (
             frame.join(
                 self.ledger.select(
