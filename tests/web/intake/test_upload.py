@@ -13,7 +13,8 @@ from fapiao import config
 from fapiao.web.companies.models import Role
 from fapiao.web.events.models import Event
 from fapiao.web.intake.models import IntakeBatch, IntakeItem, ItemStatus
-from fapiao.web.intake.services import UploadFile, intake_item_process, intake_upload
+from fapiao.web.intake.services import UploadFile, intake_upload
+from fapiao.web.intake.services_parse import intake_item_process
 from fapiao.web.intake.tasks import parse_intake_item
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource
 from web.helpers import login_as

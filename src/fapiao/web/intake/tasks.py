@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from fapiao.web.intake.services import intake_item_process
+from fapiao.web.intake.services_parse import intake_item_process
 
 
 @task()
