@@ -91,7 +91,8 @@ def import_paths(files: list[Path], *, company: Any, actor: Any, direction: str)
     """Store and parse the files in batches; counts of created, merged, failed, and errors."""
     from fapiao.web.intake.models import ItemStatus
     from fapiao.web.intake.selectors import batch_items
-    from fapiao.web.intake.services import UploadFile, intake_item_process, intake_upload
+    from fapiao.web.intake.services import UploadFile, intake_upload
+    from fapiao.web.intake.services_parse import intake_item_process
 
     summary: dict[str, Any] = {
         "files": 0,
