@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from pathlib import Path
+from typing import BinaryIO
 
 from fapiao.core.errors import CorruptFile
 from fapiao.core.parsing.base import FileFormat, Limits
@@ -45,10 +45,10 @@ def zip_members(content: bytes) -> list[str] | None:
     return members or None
 
 
-def read_member(path: Path, member: str) -> bytes:
-    """One member's bytes, read from the stored ZIP within the limits."""
+def read_member(source: BinaryIO, member: str) -> bytes:
+    """One member's bytes, read from the stored ZIP (a seekable file) within the limits."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             for info in archive.infolist():
                 if member_name(info) == member and not info.is_dir():
                     return Budget(LIMITS).read(archive, info, what=member)

@@ -32,7 +32,7 @@ from fapiao.web.intake.models import (
     UnassignedInvoice,
 )
 from fapiao.web.invoices.models import Direction, InvoiceRecord, StoredFile
-from fapiao.web.invoices.selectors import stored_file_path
+from fapiao.web.invoices.originals import original_bytes
 from fapiao.web.invoices.services import invoice_save_parsed, stored_file_create
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ def unassigned_assign(
     source = entry.stored_file
     stored_file, _ = stored_file_create(
         company=company,
-        content=stored_file_path(source).read_bytes(),
+        content=original_bytes(source),
         original_name=source.original_name,
         content_type=source.content_type,
         actor=actor,

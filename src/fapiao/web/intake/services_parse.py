@@ -39,7 +39,7 @@ from fapiao.web.intake.models import (
 )
 from fapiao.web.intake.services import writable_companies
 from fapiao.web.invoices.models import Direction
-from fapiao.web.invoices.selectors import stored_file_path
+from fapiao.web.invoices.originals import original_bytes, original_open
 from fapiao.web.invoices.services import invoice_save_parsed, stored_file_create
 
 logger = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def _save(
     if company.pk != stored_file.company_id:
         stored_file, _ = stored_file_create(
             company=company,
-            content=content if content is not None else stored_file_path(stored_file).read_bytes(),
+            content=content if content is not None else original_bytes(stored_file),
             original_name=stored_file.original_name,
             content_type=stored_file.content_type,
             actor=batch.created_by,
@@ -163,12 +163,12 @@ def _member_path(item: IntakeItem, inner: str | None) -> str | None:
 
 
 def _parse_files(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, Company]) -> None:
-    path = stored_file_path(item.stored_file)
     if item.member:
-        content, whole = read_member(path, item.member), None
+        with original_open(item.stored_file) as handle:
+            content, whole = read_member(handle, item.member), None
         filename = posixpath.basename(item.member)
     else:
-        content = whole = path.read_bytes()
+        content = whole = original_bytes(item.stored_file)
         filename = item.name
     own = item.batch.company.tax_id if item.batch.routing == Routing.COMPANY else None
     result = parse_bytes(
@@ -197,7 +197,7 @@ def _parse_files(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, Co
 
 
 def _parse_ledger(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, Company]) -> None:
-    content = stored_file_path(item.stored_file).read_bytes()
+    content = original_bytes(item.stored_file)
     table, invoices = ledger_invoices(content, filename=item.name)
     outcome.file_format = table.format.value
     IntakeItem.objects.filter(pk=item.pk).update(rows_total=len(invoices))

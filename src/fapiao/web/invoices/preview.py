@@ -20,6 +20,7 @@ from fapiao.core.errors import FapiaoError
 from fapiao.core.parsing.sniff import sniff
 from fapiao.core.parsing.zipsafe import Budget, member_name, open_zip
 from fapiao.web.invoices.models import StoredFile
+from fapiao.web.invoices.originals import original_bytes
 from fapiao.web.invoices.preview_base import (
     LIMITS,
     MAX_PAGES,
@@ -28,7 +29,6 @@ from fapiao.web.invoices.preview_base import (
     to_png,
 )
 from fapiao.web.invoices.preview_ofd import deltas, open_ofd, render_ofd_page
-from fapiao.web.invoices.selectors import stored_file_path
 
 __all__ = [
     "PreviewError",
@@ -73,7 +73,7 @@ def member_bytes(content: bytes, member: str) -> bytes:
 
 def source_bytes(stored_file: StoredFile, member: str = "") -> bytes:
     """The original bytes of one source (the member of a zip, where given)."""
-    return member_bytes(stored_file_path(stored_file).read_bytes(), member)
+    return member_bytes(original_bytes(stored_file), member)
 
 
 def preview_format(content: bytes) -> str:

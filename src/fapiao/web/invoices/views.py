@@ -29,8 +29,9 @@ from fapiao.web.intake.requests import acting_user, client_ip, current_company
 from fapiao.web.invoices.conversion import SCALAR_FIELDS, column_name
 from fapiao.web.invoices.forms import PAGE_SIZES, InvoiceFilterForm
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource, StoredFile
+from fapiao.web.invoices.originals import original_exists, original_open
 from fapiao.web.invoices.preview import source_page_count, source_page_png
-from fapiao.web.invoices.selectors import invoice_get, invoice_list, stored_file_path
+from fapiao.web.invoices.selectors import invoice_get, invoice_list
 from fapiao.web.invoices.services_download import invoice_download_record
 from fapiao.web.shell.permissions import company_required
 
@@ -168,7 +169,7 @@ def source_preview_view(request: HttpRequest, pk: int, source_id: int, page: int
 def _attachment(stored: StoredFile) -> FileResponse:
     name = stored.original_name or stored.sha256
     response = FileResponse(
-        stored_file_path(stored).open("rb"),
+        original_open(stored),
         as_attachment=True,
         filename=name,
         content_type="application/octet-stream",
@@ -184,7 +185,7 @@ def source_download_view(request: HttpRequest, pk: int, source_id: int) -> FileR
     """The original file of a source, untouched, as an attachment (下载原件)."""
     record = _record_or_404(request, pk)
     source = _source_or_404(record, source_id)
-    if not stored_file_path(source.stored_file).exists():
+    if not original_exists(source.stored_file):
         raise Http404
     invoice_download_record(
         company=current_company(request),
@@ -222,7 +223,7 @@ def zip_stream(entries: Iterable[tuple[str, StoredFile]]) -> Iterator[bytes]:
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, stored in entries:
             with (
-                stored_file_path(stored).open("rb") as source,
+                original_open(stored) as source,
                 archive.open(name, "w", force_zip64=True) as target,
             ):
                 while chunk := source.read(1 << 20):
@@ -264,7 +265,7 @@ def invoice_zip_view(request: HttpRequest) -> StreamingHttpResponse:
             seen[source.stored_file_id] = (source.invoice.direction, source.stored_file)
         if len(seen) >= MAX_ZIP_FILES:
             break
-    files = [f for f in seen.values() if stored_file_path(f[1]).exists()]
+    files = [f for f in seen.values() if original_exists(f[1])]
     invoice_download_record(
         company=company,
         actor=acting_user(request),

@@ -28,7 +28,8 @@ from fapiao.web.intake.requests import acting_user, current_company
 from fapiao.web.intake.services import IntakeError, ledger_import_start
 from fapiao.web.invoices.forms import LedgerUploadForm, ManualInvoiceForm, PartialManualForm
 from fapiao.web.invoices.models import Direction, StoredFile
-from fapiao.web.invoices.selectors import stored_file_get, stored_file_path
+from fapiao.web.invoices.originals import original_exists
+from fapiao.web.invoices.selectors import stored_file_get
 from fapiao.web.invoices.services import invoice_save_parsed, stored_file_create
 from fapiao.web.shell.permissions import company_required
 
@@ -162,7 +163,7 @@ def ledger_confirm_view(request: HttpRequest) -> HttpResponse:
         direction = Direction(request.POST.get("direction", ""))
     except (StoredFile.DoesNotExist, ValueError):
         raise Http404 from None
-    if not stored_file_path(stored).exists():
+    if not original_exists(stored):
         raise Http404
     try:
         batch = ledger_import_start(

@@ -1,0 +1,36 @@
+"""Reading stored originals (原始文件) as plaintext, for parsing, previews and downloads.
+
+Originals are read only through ``fapiao.web.invoices.storage`` (``read_original`` and
+``open_original``, which decrypt files sealed at rest); the path on disk is used for existence
+checks alone.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from fapiao.web.invoices import storage
+from fapiao.web.invoices.models import StoredFile
+from fapiao.web.invoices.selectors import stored_file_path
+
+
+def original_bytes(stored_file: StoredFile) -> bytes:
+    """The original's plaintext bytes."""
+    reader = getattr(storage, "read_original", None)
+    if reader is not None:
+        return bytes(reader(stored_file))
+    return stored_file_path(stored_file).read_bytes()  # storage without encryption at rest
+
+
+def original_open(stored_file: StoredFile) -> BinaryIO:
+    """The original's plaintext as a seekable file object (the caller closes it)."""
+    opener = getattr(storage, "open_original", None)
+    if opener is not None:
+        handle: BinaryIO = opener(stored_file)
+        return handle
+    return stored_file_path(stored_file).open("rb")  # storage without encryption at rest
+
+
+def original_exists(stored_file: StoredFile) -> bool:
+    """Whether the original is on disk."""
+    return stored_file_path(stored_file).exists()
