@@ -20,16 +20,19 @@ from fapiao.core.invoice import (
     InvoiceLine,
     SpecialRate,
 )
+from fapiao.web.companies.models import Role
 from fapiao.web.events.models import Event
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource, ReviewStatus
+from fapiao.web.invoices.originals import original_bytes
 from fapiao.web.invoices.selectors import stored_file_path
 from fapiao.web.invoices.services import (
-    InvalidTransitionError,
-    invoice_review_transition,
     invoice_save_parsed,
     invoice_to_core,
     stored_file_create,
 )
+from fapiao.web.invoices.services_review import invoice_approve, invoice_return
+from fapiao.web.invoices.workflow_errors import SelfApprovalError
+from web.companies.factories import MembershipFactory, UserFactory
 from web.invoices.factories import reading
 
 pytestmark = pytest.mark.django_db
@@ -282,7 +285,7 @@ def test_stored_file_is_kept_once_per_company(company, other_company, user, file
     assert (created, created_again, created_other) == (True, False, True)
     assert again.pk == stored.pk
     assert other.pk != stored.pk
-    assert stored.original_name == "发票.pdf"
+    assert original_bytes(stored) == b"%PDF-1.7 test"
     assert stored.size == 13
     assert stored_file_path(stored).read_bytes() == b"%PDF-1.7 test"
     assert stored_file_path(stored).is_relative_to(files_root)
@@ -295,22 +298,30 @@ def test_stored_file_of_another_company_is_refused(company, other_company, user)
         _save(company, user, reading(), stored_file=stored)
 
 
-def test_review_transitions_are_checked_and_recorded(company, user):
+def _reviewer(company):
+    reviewer = UserFactory()
+    MembershipFactory(user=reviewer, company=company, role=Role.REVIEWER)
+    return reviewer
+
+
+def test_review_goes_through_the_four_eyes_services_only(company, user):
+    import fapiao.web.invoices.services as services
+
+    assert not hasattr(services, "invoice_review_transition")
+    MembershipFactory(user=user, company=company, role=Role.REVIEWER)
     record, _ = _save(company, user, reading())
-    invoice_review_transition(record=record, to=ReviewStatus.APPROVED, actor=user, ip="10.0.0.1")
+    with pytest.raises(SelfApprovalError):
+        invoice_approve(record=record, actor=user)
+    reviewer = _reviewer(company)
+    invoice_approve(record=record, actor=reviewer, ip="10.0.0.1")
     assert record.review_status == ReviewStatus.APPROVED
-    with pytest.raises(InvalidTransitionError) as caught:
-        invoice_review_transition(record=record, to=ReviewStatus.RETURNED, actor=user)
-    assert "approved" in caught.value.message_en
-    assert "returned" in caught.value.message_en
-    assert caught.value.message == "审核状态不能从“已审核”变为“已退回”"
+    with pytest.raises(Exception, match="approved"):
+        invoice_return(record=record, actor=reviewer, reason="晚了")
     record.refresh_from_db()
     assert record.review_status == ReviewStatus.APPROVED
-    [event] = _events(company, "invoice.status_changed")
-    assert (event.before, event.after) == (
-        {"review_status": "pending"},
-        {"review_status": "approved"},
-    )
+    [event] = _events(company, "invoice.approved")
+    assert event.before == {"review_status": "pending"}
+    assert event.after["review_status"] == "approved"
     assert event.ip == "10.0.0.1"
 
 
@@ -355,7 +366,7 @@ def test_text_is_kept_as_printed_and_width_variants_do_not_disagree(company, use
 
 def test_a_change_to_an_approved_invoice_sends_it_back_to_review(company, user):
     record, _ = _save(company, user, reading(FieldSource.OCR, 0.8, drawer=None))
-    invoice_review_transition(record=record, to=ReviewStatus.APPROVED, actor=user)
+    invoice_approve(record=record, actor=_reviewer(company))
     _save(company, user, reading(FieldSource.OCR, 0.8, drawer=None))  # nothing new: stays
     record.refresh_from_db()
     assert record.review_status == ReviewStatus.APPROVED

@@ -45,7 +45,7 @@ class InvoiceKind(models.TextChoices):
 
 
 class ReviewStatus(models.TextChoices):
-    """审核状态 (review status); changed only by ``invoice_review_transition``."""
+    """审核状态 (review status); changed only by the review services (``services_review``)."""
 
     DRAFT = "draft", "草稿"
     PENDING = "pending", "待审核"

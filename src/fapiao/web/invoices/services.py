@@ -31,7 +31,6 @@ from fapiao.web.invoices.storage import files_root, relative_path, write_once
 from fapiao.web.search.tasks import search_index_catch_up_task
 
 __all__ = [
-    "invoice_review_transition",
     "invoice_save_parsed",
     "invoice_to_core",
     "stored_file_create",
@@ -47,28 +46,6 @@ _SUFFIX_FORMATS = {
     ".csv": FileFormat.CSV,
     **dict.fromkeys((".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"), FileFormat.IMAGE),
 }
-
-REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
-    ReviewStatus.DRAFT: frozenset({ReviewStatus.PENDING}),
-    ReviewStatus.PENDING: frozenset({ReviewStatus.APPROVED, ReviewStatus.RETURNED}),
-    ReviewStatus.RETURNED: frozenset({ReviewStatus.PENDING, ReviewStatus.DRAFT}),
-    ReviewStatus.APPROVED: frozenset({ReviewStatus.PENDING}),
-}
-"""审核 transitions: approved invoices are reopened by sending them back to pending."""
-
-
-class InvalidTransitionError(ValueError):
-    """A status change that the workflow does not allow."""
-
-    code = "invoice.invalid_transition"
-
-    def __init__(self, current: str, target: str) -> None:
-        current_status, target_status = ReviewStatus(current), ReviewStatus(target)
-        self.message = f"审核状态不能从“{current_status.label}”变为“{target_status.label}”"
-        self.message_en = (
-            f"Review status cannot change from {current_status.value} to {target_status.value}"
-        )
-        super().__init__(f"{self.message} / {self.message_en}")
 
 
 def stored_file_create(
@@ -193,33 +170,3 @@ def invoice_save_parsed(
                 )
         transaction.on_commit(partial(search_index_catch_up_task.enqueue, company.pk))
     return record, created
-
-
-def invoice_review_transition(
-    *,
-    record: InvoiceRecord,
-    to: ReviewStatus | str,
-    actor: AbstractBaseUser | None,
-    ip: str | None = None,
-) -> InvoiceRecord:
-    """Move an invoice through review (审核), checking the transition and recording an event."""
-    target = ReviewStatus(to)
-    with transaction.atomic(durable=True):
-        locked = InvoiceRecord.objects.select_for_update().get(pk=record.pk)
-        current = locked.review_status
-        if target not in REVIEW_TRANSITIONS[current]:
-            raise InvalidTransitionError(current, target)
-        locked.review_status = target
-        locked.save(update_fields=["review_status", "updated_at"])
-        event_record(
-            company=locked.company,
-            actor=actor,
-            action="invoice.status_changed",
-            obj=locked,
-            before={"review_status": current},
-            after={"review_status": target.value},
-            ip=ip,
-        )
-    record.review_status = locked.review_status
-    record.updated_at = locked.updated_at
-    return record
