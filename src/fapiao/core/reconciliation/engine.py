@@ -119,9 +119,7 @@ def split_clean(lf: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame, ...]
     the ledger), the invoice is 正常 and no red-letter invoice refers to it.  Only the rest goes
     on to duplicate handling, typo candidates and classification.
     """
-    keys = lf.select("_l", "_key").join(
-        tax.select("_t", "_key"), on="_key", how="inner", maintain_order="left"
-    )
+    keys = lf.select("_l", "_key").join(tax.select("_t", "_key"), on="_key", how="inner")
     # a key booked twice shows as a repeated export row: cheaper than hashing the strings again
     hold = keys["_t"].is_duplicated()
     referenced = tax.filter(pl.col("_is_red"))["_red_of"].drop_nulls()
