@@ -1,8 +1,10 @@
 """事件 (event): the one append-only table every service writes to.
 
-Each company has its own gap-free sequence (``seq``), so a later hash chain per company can link
-each row to the one before it.  Rows are never updated: the migration installs a trigger that
-rejects ``UPDATE`` on both SQLite and PostgreSQL.
+Each company has its own gap-free sequence (``seq``) and hash chain: every row stores the hash of
+the row before it (``prev_hash``) and its own ``hash`` over all its fields
+(:mod:`fapiao.core.audit.chain`), so ``fapiao audit verify`` finds an edited, deleted, inserted or
+re-ordered row.  Rows are never updated: the migrations install a trigger that rejects ``UPDATE``
+on both SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 from fapiao.web.companies.models import Company
 
@@ -39,7 +42,9 @@ class Event(models.Model):
     before = models.JSONField("变更前", null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField("变更后", null=True, blank=True, encoder=DjangoJSONEncoder)
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    prev_hash = models.CharField("前一事件哈希", max_length=64, blank=True, default="")
+    hash = models.CharField("哈希", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "事件"

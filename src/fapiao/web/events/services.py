@@ -11,8 +11,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models, transaction
+from django.utils import timezone
 
+from fapiao.core.audit.chain import GENESIS_HASH
 from fapiao.web.companies.models import Company
+from fapiao.web.events.chain import event_hash
 from fapiao.web.events.models import Event
 
 _SYSTEM_LOCK_ID = 0x46415049  # "FAPI": serialises system-event sequence numbers on PostgreSQL
@@ -37,8 +40,11 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
-def _next_seq(company: Company | None) -> int:
-    """The next sequence number of a company (or of the system), holding a lock until commit."""
+def _chain_tail(company: Company | None) -> tuple[int, str]:
+    """The next sequence number of a company (or of the system) and the hash it must link to.
+
+    Holds a lock until commit, so the sequence stays gap-free and the chain linear.
+    """
     if company is not None:
         # Lock the company row: concurrent writers of one company queue here (PostgreSQL);
         # SQLite already runs one writer at a time (IMMEDIATE transactions).
@@ -49,8 +55,10 @@ def _next_seq(company: Company | None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SYSTEM_LOCK_ID])
         rows = Event.objects.filter(company__isnull=True)
-    last = rows.aggregate(last=models.Max("seq"))["last"]
-    return int(last or 0) + 1
+    last = rows.order_by("-seq").values_list("seq", "hash").first()
+    if last is None:
+        return 1, GENESIS_HASH
+    return int(last[0]) + 1, last[1]
 
 
 def event_record(
@@ -63,18 +71,23 @@ def event_record(
     after: Mapping[str, Any] | None,
     ip: str | None = None,
 ) -> Event:
-    """Append one event (``invoice.created``, ``invoice.merged`` …) to the company's sequence."""
+    """Append one event (``invoice.created``, ``invoice.merged`` …) to the company's chain."""
     if not action:
         raise ValueError("event action must not be empty")
+    ip_value = Event._meta.get_field("ip").get_prep_value(ip or None)
+    row: dict[str, Any] = {
+        "company_id": company.pk if company is not None else None,
+        "actor_id": actor.pk if actor is not None and actor.is_authenticated else None,
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
+        "before": json_value(before) if before is not None else None,
+        "after": json_value(after) if after is not None else None,
+        "ip": ip_value or None,
+    }
     with transaction.atomic():
-        return Event.objects.create(
-            company=company,
-            seq=_next_seq(company),
-            actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            before=json_value(before) if before is not None else None,
-            after=json_value(after) if after is not None else None,
-            ip=ip or None,
-        )
+        seq, prev_hash = _chain_tail(company)
+        row["seq"] = seq
+        # Microseconds survive both databases; the hash covers the instant as stored.
+        row["created_at"] = timezone.now()
+        return Event.objects.create(**row, prev_hash=prev_hash, hash=event_hash(row, prev_hash))
