@@ -147,6 +147,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Tax ID (纳税人识别号) of the first company",
     ),
     Setting(
+        "FAPIAO_MASTER_KEY",
+        "(unset: the key file is used)",
+        "主密钥：32 字节的 base64，或“编号:base64,编号:base64”（最后一个用于新的封装）；"
+        "不存入数据库和备份",
+        "Master key: base64 of 32 bytes, or 'id:base64,id:base64' (the last one wraps new data "
+        "keys); never stored in the database or in backups",
+    ),
+    Setting(
+        "FAPIAO_MASTER_KEY_FILE",
+        "$FAPIAO_DATA_DIR/master.key",
+        "主密钥文件（权限 0600）；数据库为空时自动创建，须与数据库分开备份",
+        "Master key file (mode 0600); created when the database is empty; back it up apart "
+        "from the database",
+    ),
+    Setting(
+        "FAPIAO_RETENTION_YEARS",
+        "30",
+        "注销公司的记录保留年限（会计档案保管期限）",
+        "Years the records of a deleted company are kept (retention of accounting records)",
+    ),
+    Setting(
         "FAPIAO_HOST",
         "127.0.0.1",
         "网页服务监听的地址（make run / fapiao serve）",
