@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ops",
     "importcmd",
     "exportcmd",
+    "audit",
+    "keys",
 )
 """Modules under ``fapiao.cli`` whose ``register(app)`` adds their commands."""
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fapiao.web.feedback",
     "fapiao.web.companies",
     "fapiao.web.events",
+    "fapiao.web.keys",
     "fapiao.web.invoices",
     "fapiao.web.intake",
     "fapiao.web.search",
