@@ -158,32 +158,49 @@ def split_box(text: str, quad: Sequence[tuple[float, float]], score: float = 1.0
 def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     """Group glyphs into lines by vertical overlap, top to bottom, each sorted left to right."""
     ordered = sorted(glyphs, key=lambda g: (g.cy, g.x0))
+    typical = statistics.median(g.height for g in ordered) if ordered else 0.0
+    small = [g for g in ordered if g.height < 0.45 * typical]
     lines: list[Line] = []
     active: list[list[Any]] = []
+    bands: list[list[Any]] = []
     for glyph in ordered:
+        if glyph.height < 0.45 * typical:
+            continue
         active = [band for band in active if band[1] > glyph.y0]
         best: tuple[float, list[Any]] | None = None
         for band in active:
             top, bottom = band[0], band[1]
             height = bottom - top
-            if glyph.height < 0.45 * height:
-                ratio = 1.0 if top - 0.1 * height <= glyph.cy <= bottom + 0.1 * height else 0.0
-            else:
-                overlap = min(bottom, glyph.y1) - max(top, glyph.y0)
-                ratio = overlap / max(min(height, glyph.height), 1e-6)
-                if abs(glyph.cy - (top + bottom) / 2) >= 0.6 * min(height, glyph.height):
-                    ratio = 0.0
+            overlap = min(bottom, glyph.y1) - max(top, glyph.y0)
+            ratio = overlap / max(min(height, glyph.height), 1e-6)
+            if abs(glyph.cy - (top + bottom) / 2) >= 0.6 * min(height, glyph.height):
+                ratio = 0.0
             if ratio >= 0.5 and (best is None or ratio > best[0]):
                 best = (ratio, band)
         if best is None:
             line = Line([glyph])
             lines.append(line)
-            active.append([glyph.y0, glyph.y1, line])
+            band = [glyph.y0, glyph.y1, line]
+            active.append(band)
+            bands.append(band)
         else:
             band = best[1]
             band[2].glyphs.append(glyph)
             if glyph.height >= 0.45 * (band[1] - band[0]):
                 band[0], band[1] = min(band[0], glyph.y0), max(band[1], glyph.y1)
+    for glyph in small:
+        near = [
+            (abs(glyph.cy - (b[0] + b[1]) / 2), b)
+            for b in bands
+            if b[0] - 0.1 * (b[1] - b[0]) <= glyph.cy <= b[1] + 0.1 * (b[1] - b[0])
+        ]
+        if near:
+            min(near, key=lambda pair: pair[0])[1][2].glyphs.append(glyph)
+        else:
+            line = Line([glyph])
+            lines.append(line)
+            bands.append([glyph.y0, glyph.y1, line])
+    lines.sort(key=lambda line: line.cy)
     for line in lines:
         line.glyphs.sort(key=lambda g: g.x0)
         line.glyphs = _drop_overprints(line.glyphs)

@@ -64,14 +64,14 @@ def page_glyphs(page: Any) -> list[Glyph]:
 
 def _stack(glyphs: Sequence[Glyph], start: Glyph, height: float) -> list[Glyph]:
     """Glyphs stacked vertically below ``start`` (a vertical block label)."""
-    column = [g for g in glyphs if abs(g.cx - start.cx) < 0.6 * height and g.y0 >= start.y1]
+    column = [g for g in glyphs if abs(g.cx - start.cx) < 0.6 * height and g.cy > start.cy]
     column.sort(key=lambda g: g.y0)
     chain = [start]
     for glyph in column:
         gap = glyph.y0 - chain[-1].y1
         if gap >= 3.5 * height:
             break
-        if gap >= 0:
+        if gap >= -0.5 * height and glyph.cy > chain[-1].cy + 0.5 * height:
             chain.append(glyph)
     return chain
 
@@ -85,7 +85,7 @@ def _markers(reader: Reader) -> list[tuple[str, float, float, float]]:
         if party is None:
             continue
         chain = _stack(reader.glyphs, glyph, height)
-        if len(chain) >= 3 and chain[1].text in "买售方":
+        if len(chain) >= 2 and chain[1].text in "买售方":
             found.append((party, glyph.x0, chain[0].y0, chain[-1].y1))
     if not found:
         for line in reader.lines:
@@ -181,14 +181,14 @@ def extract(glyphs: Sequence[Glyph], *, source: FieldSource, confidence: float) 
         put("issue_date", values.date(text), score)
 
     markers = _markers(reader)
-    order = {"buyer": 0, "seller": 0}
+    seen: dict[str, int] = {}
     for hit in reader.hits:
         if hit.key not in _PARTY_KEYS:
             continue
         party = _party_of(reader, hit, markers)
         if party is None:
-            party = "buyer" if order["buyer"] <= order["seller"] else "seller"
-        order[party] += 1
+            party = "buyer" if seen.get(hit.key, 0) == 0 else "seller"
+        seen[hit.key] = seen.get(hit.key, 0) + 1
         text, score = reader.value(hit)
         if hit.key == "tax_id":
             match = re.search(r"[0-9A-Z]{15,20}", text.upper())

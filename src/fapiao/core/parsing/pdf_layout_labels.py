@@ -164,7 +164,7 @@ class Reader:
         ]
         limit = min(stops) if stops else float("inf")
         labelled = {(h.line, h.token) for h in self.hits if h.start == 0}
-        found: list[Token] = []
+        found: list[tuple[float, Token]] = []
         for li in range(max(0, hit.line - 3), min(len(self.lines), hit.line + 4)):
             line = self.lines[li]
             for ti, token in enumerate(line.tokens):
@@ -176,8 +176,10 @@ class Reader:
                 t_bottom = max(g.y1 for g in token.glyphs)
                 overlap = min(bottom, t_bottom) - max(top, t_top)
                 if overlap >= 0.1 * min(height, t_bottom - t_top):
-                    found.append(token)
-        return sorted(found, key=lambda t: t.x0)
+                    penalty = 0.0 if li == hit.line else 2 * height
+                    found.append((token.x0 - x1 + penalty, token))
+        found.sort(key=lambda entry: entry[0])
+        return [token for _, token in found]
 
     def value(self, hit: Hit, *, chain: re.Pattern[str] | None = None) -> tuple[str, float]:
         """The text after a label: rest of its token, else the nearest tokens to the right."""
@@ -189,7 +191,10 @@ class Reader:
         if (text and not (chain and chain.fullmatch(text))) or stop < len(token.text):
             return text, score
         for nxt in self.neighbours(hit):
-            text += nxt.text.strip(":")
+            piece = nxt.text.strip(":")
+            if not piece:
+                continue
+            text += piece
             score = min(score, nxt.score)
             if not (chain and chain.fullmatch(text)):
                 break
