@@ -73,3 +73,41 @@ def test_blocks_follow_their_labels_not_reading_order() -> None:
 
 def test_page_without_header_is_no_invoice() -> None:
     assert extract(_run("季度报告", 10, 10), source=FieldSource.PDF_TEXT, confidence=1) is None
+
+
+def _ocr(*rows: tuple[str, int, int, int, int]) -> list[Glyph]:
+    from fapiao.core.parsing.ocr import OcrBox, boxes_to_glyphs
+
+    return boxes_to_glyphs(
+        [OcrBox(t, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), 0.99) for t, x0, y0, x1, y1 in rows]
+    )
+
+
+def test_ocr_boxes_that_swallow_the_block_labels() -> None:
+    """Low-resolution OCR reads ``购名称：`` as one box; the 购/买/方 stack is still found."""
+    glyphs = _ocr(
+        ("发票号码：03898796", 756, 47, 906, 67),
+        ("购名称：", 23, 137, 90, 173),
+        ("杭州云端数据服务有限责任公司", 166, 150, 374, 167),
+        ("买纳税人识别号：", 24, 166, 151, 191),
+        ("917QKLMJW4MX9U6HTT", 165, 171, 331, 187),
+        ("方地址、电话：", 21, 190, 137, 208),
+        ("销名称：", 23, 485, 91, 521),
+        ("上海测试贸易有限公司", 166, 496, 315, 516),
+        ("备", 609, 489, 627, 508),
+        ("售纳税人识别号：", 23, 512, 152, 540),
+        ("91FE6QFUJA925BKLUF", 164, 518, 315, 535),
+        ("注", 607, 525, 629, 546),
+        ("方地址、电话：", 21, 538, 137, 556),
+    )
+    invoice = extract(glyphs, source=FieldSource.OCR, confidence=0.7)
+    assert invoice is not None
+    assert (invoice.buyer.name, invoice.buyer.tax_id) == (
+        "杭州云端数据服务有限责任公司",
+        "917QKLMJW4MX9U6HTT",
+    )
+    assert (invoice.seller.name, invoice.seller.tax_id) == (
+        "上海测试贸易有限公司",
+        "91FE6QFUJA925BKLUF",
+    )
+    assert invoice.fields["seller.tax_id"].source is FieldSource.OCR
