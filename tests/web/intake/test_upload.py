@@ -238,3 +238,15 @@ def test_zip_members_are_items_and_a_bad_member_fails_alone(
         InvoiceSource.objects.filter(invoice__company=company).values_list("member", flat=True)
     )
     assert members == {"a.xml", "inner.zip/deep/b.ofd"}
+
+
+def test_upload_page_loads_its_script_from_static_and_works_without_it(client, user, company):
+    from django.contrib.staticfiles import finders
+
+    login_as(client, user, company, Role.CLERK)
+    page = client.get(reverse("intake:upload")).content.decode()
+    assert finders.find("intake/upload.js")
+    assert 'src="/static/intake/upload.js"' in page
+    assert 'type="file"' in page
+    assert "multiple" in page
+    assert "<script>" not in page
