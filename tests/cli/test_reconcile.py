@@ -106,3 +106,30 @@ def test_bad_usage_exit_2(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["reconcile", "--ledger", "nope.csv", "--tax", str(export)])
     assert missing.exit_code == 2
     assert "nope.csv" in missing.output
+
+
+def test_ledger_columns_map_unusual_headers(tmp_path: Path) -> None:
+    _, export = _files(tmp_path)
+    normal = (pl.col("digital_number") != "--") & (pl.col("status") == "正常")
+    row = SYN.export.filter(normal & (pl.col("is_positive") == "是")).row(0, named=True)
+    ledger = tmp_path / "odd.csv"
+    ledger.write_text(
+        "票据号,销售方税号,含税金额,日期\n"
+        f"{row['digital_number']},{row['seller_tax_id']},{row['gross_amount']},"
+        f"{row['issue_date'][:10]}\n",
+        encoding="utf-8",
+    )
+    mapping = "digital_number=票据号,seller_tax_id=销售方税号,gross_amount=含税金额,issue_date=日期"
+    result = runner.invoke(
+        app, ["reconcile", "--ledger", str(ledger), "--tax", str(export), "--as-of", "2025-06-30",
+              "--ledger-columns", mapping, "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.output.splitlines()[0])
+    assert first["category"] == "MATCHED"
+    assert first["ledger"]["digital_number"] == row["digital_number"]
+    bad = runner.invoke(
+        app, ["reconcile", "--ledger", str(ledger), "--tax", str(export),
+              "--ledger-columns", "票据号"],
+    )  # fmt: skip
+    assert bad.exit_code == 2
