@@ -4,6 +4,10 @@ Each file is stored untouched and parsed right here (synchronously, with a progr
 same services as the upload page: ``intake_upload`` then ``intake_item_process`` per file, so the
 same invoice in another format merges into its record.  Directories are walked recursively.
 Files go in batches of :data:`BATCH_SIZE`, so memory stays bounded on large imports.
+
+With the database task backend the upload also queues a parse task per file; a worker that picks
+one up later finds the file already parsed and leaves it (the task is idempotent).  Run imports
+while no worker is busy with the same files, or the counts of the summary may differ.
 """
 
 from __future__ import annotations

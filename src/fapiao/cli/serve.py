@@ -84,6 +84,13 @@ def serve(
     if run_migrations:
         migrate()
     server = make_server(host, port, build_application())
+    from django.conf import settings
+
+    if host not in settings.ALLOWED_HOSTS:
+        console.print(
+            "提示 Note: FAPIAO_ALLOWED_HOSTS 须包含客户端访问本服务所用的主机名 · "
+            "FAPIAO_ALLOWED_HOSTS must list the host names clients use to reach this server"
+        )
     bound_port = server.server_address[1]
     console.print(
         f"网页服务已启动 · Serving on http://{host}:{bound_port}/ (Ctrl-C 停止 · to stop)"
