@@ -165,7 +165,11 @@ class PdfParser:
                     last.height += height
                 elif len(glyphs) < _MIN_TEXT_GLYPHS and options.ocr:
                     image = page.render(scale=RENDER_DPI / 72).to_pil()
-                    invoice = self._images().parse_image(image, options)
+                    try:
+                        invoice = self._images().parse_image(image, options)
+                    except FapiaoError as exc:
+                        errors.append(exc)
+                        invoice = None
                     if invoice is not None:
                         found.append((index, invoice))
             finally:
@@ -175,6 +179,8 @@ class PdfParser:
             if invoice is not None:
                 found.append((group.page, invoice))
         if not found:
+            if errors:
+                raise errors[0]
             if b"%%EOF" not in data[-2048:]:
                 raise CorruptFile("PDF 不完整（文件被截断）", "The PDF is truncated")
             raise NotAnInvoice("PDF 中没有找到发票", "No invoice found in the PDF")

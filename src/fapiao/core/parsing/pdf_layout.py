@@ -242,10 +242,7 @@ def extract(glyphs: Sequence[Glyph], *, source: FieldSource, confidence: float) 
             lines_found, items_score = read_items(lines, items_hit.line, end, spacing, columns)
             scores["lines"] = items_score
 
-    kind = _kind(lines) or values.kind_from_code(found.get("code"))
-    if kind is None and values.is_digital_number(found.get("number")):
-        kind = None
-    put("kind", kind, 1.0)
+    put("kind", _kind(lines) or values.kind_from_code(found.get("code")), 1.0)
     compact_remark = (remark or "").replace(" ", "").replace("\n", "")
     red_text = "".join(line.text for line in lines[:8])
     gross = found.get("gross_amount")
