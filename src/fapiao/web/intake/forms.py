@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fapiao.web.intake.models import DirectionChoice, Routing
 from fapiao.web.invoices.forms import styled
 from fapiao.web.invoices.models import Direction
 
-MAX_FILES = 500
+
+def max_files() -> int:
+    """Files one upload may carry (Django's ``DATA_UPLOAD_MAX_NUMBER_FILES``); more go in a ZIP."""
+    return int(getattr(settings, "DATA_UPLOAD_MAX_NUMBER_FILES", None) or 100)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,9 +35,10 @@ class MultipleFileField(forms.FileField):
         items = [item for item in items if item]
         if not items and self.required:
             raise forms.ValidationError(_("请选择文件 · Choose files"))
-        if len(items) > MAX_FILES:
+        most = max_files()
+        if len(items) > most:
             raise forms.ValidationError(
-                _("一次最多上传 %(n)d 个文件 · At most %(n)d files at once") % {"n": MAX_FILES}
+                _("一次最多上传 %(n)d 个文件 · At most %(n)d files at once") % {"n": most}
             )
         return [single(item, initial) for item in items]
 

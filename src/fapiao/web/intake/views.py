@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fapiao.core.schema import invoice_from_dict
 from fapiao.web.companies.models import Role
-from fapiao.web.intake.forms import AssignForm, UploadForm
+from fapiao.web.intake.forms import AssignForm, UploadForm, max_files
 from fapiao.web.intake.models import IntakeBatch, Routing, UnassignedInvoice
 from fapiao.web.intake.requests import acting_user, current_company
 from fapiao.web.intake.selectors import (
@@ -70,7 +70,12 @@ def upload_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/upload.html",
-        {"form": form, "is_agency": len(companies) > 1, "companies": companies},
+        {
+            "form": form,
+            "is_agency": len(companies) > 1,
+            "companies": companies,
+            "max_files": max_files(),
+        },
     )
 
 
