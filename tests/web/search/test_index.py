@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from fapiao.web.invoices.models import Direction, ReviewStatus, TaxStatus
+from fapiao.web.search import selectors
 from fapiao.web.search.selectors import SearchParams, invoice_search
 from fapiao.web.search.services import search_index_invoices
 from web.invoices.factories import InvoiceLineRecordFactory, InvoiceRecordFactory
@@ -91,9 +92,17 @@ def invoices(company: Any) -> dict[str, Any]:
         ("无锡 培训", "wuxi"),  # two terms
     ],
 )
+@pytest.mark.parametrize("common", [False, True], ids=["rare", "common"])
 def test_each_kind_of_search_finds_the_invoice(
-    company: Any, invoices: dict[str, Any], q: str, expected: str
+    company: Any,
+    invoices: dict[str, Any],
+    q: str,
+    expected: str,
+    common: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if common:  # every text counts as common: the plan that walks the sort index
+        monkeypatch.setattr(selectors, "COMMON_MATCHES", 1)
     assert _found(company, q) == [invoices[expected].pk]
 
 

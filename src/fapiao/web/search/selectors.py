@@ -34,6 +34,8 @@ SORTS: dict[str, tuple[str, ...]] = {
 """排序 (sort orders) by name; the default is newest first."""
 
 MAX_TYPO_CANDIDATES = 200
+COMMON_MATCHES = 2000
+"""A text matching at least this many invoices is filtered while walking the sort order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +93,46 @@ def pg_tsquery(query: Query, company_id: int) -> str:
     return " & ".join(parts)
 
 
-def _text_filter(query: Query, company_id: int) -> Q:
+def _match_count(query: Query, company_id: int, limit: int) -> int:
+    """How many entries the text matches, counted up to ``limit`` (a cheap index-only count)."""
     if connection.vendor == "postgresql":
-        condition = RawSQL(
-            "array_to_tsvector(string_to_array(search_searchentry.tokens, ' ')) @@ %s::tsquery",
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM search_searchentry WHERE "
+            "array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery LIMIT %s) AS m"
+        )
+        params: list[object] = [pg_tsquery(query, company_id), limit]
+    else:
+        sql = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
+        params = [fts_match(query, company_id), limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def _text_filter(query: Query, company_id: int) -> Q:
+    """The full-text condition.  A rare text drives the query from its matches (then sorts
+    them); a common one is checked row by row while the sort index is walked (``+`` keeps
+    SQLite from driving with it), which stops after one page instead of sorting every match.
+    """
+    common = _match_count(query, company_id, COMMON_MATCHES) >= COMMON_MATCHES
+    if connection.vendor == "postgresql":
+        # The same test; `|| ''` hides it from the GIN index when the text is common.
+        column = "search_searchentry.tokens || ''" if common else "search_searchentry.tokens"
+        condition = RawSQL(  # noqa: S611 (column is one of two constants)
+            f"array_to_tsvector(string_to_array({column}, ' ')) @@ %s::tsquery",
             [pg_tsquery(query, company_id)],
             output_field=BooleanField(),
         )
         return Q(condition)
+    if common:
+        return Q(
+            RawSQL(
+                "+search_searchentry.invoice_id IN "
+                "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+                [fts_match(query, company_id)],
+                output_field=BooleanField(),
+            )
+        )
     ids = RawSQL(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts_match(query, company_id)]
     )
