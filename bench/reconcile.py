@@ -32,7 +32,8 @@ from typing import Any
 import polars as pl
 import psutil
 
-from fapiao.core.reconciliation.synthetic import evaluate, generate
+from fapiao.core.reconciliation.evaluation import evaluate
+from fapiao.core.reconciliation.synthetic import generate
 
 COMPARED = ["seller_tax_id", "buyer_tax_id", "issue_date", "net_amount", "tax_amount",
             "gross_amount"]  # fmt: skip

@@ -6,13 +6,8 @@ import polars as pl
 import pytest
 
 from fapiao.core.reconciliation import reconcile
-from fapiao.core.reconciliation.synthetic import (
-    WEIGHTS,
-    evaluate,
-    export_layout,
-    generate,
-    ledger_layout,
-)
+from fapiao.core.reconciliation.evaluation import evaluate
+from fapiao.core.reconciliation.synthetic import WEIGHTS, export_layout, generate, ledger_layout
 
 
 def test_generator_injects_every_cause_with_truth() -> None:

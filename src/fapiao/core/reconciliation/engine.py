@@ -317,7 +317,6 @@ def reconcile(
     (Utf8 columns ``code, number, digital_number, seller_tax_id, …, gross_amount, status``);
     ``period`` defaults to the whole months the exports cover; ``as_of`` to today in China.
     """
-
     as_of = as_of or china_today()
     lf = prepare_ledger(ledger)
     tax = combine_exports(exports)
