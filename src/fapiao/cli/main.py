@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ops",
     "importcmd",
     "exportcmd",
+    "backup",
     "audit",
     "keys",
 )

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "fapiao.web.api",
     "fapiao.web.reconciliation",
     "fapiao.web.reports",
+    "fapiao.web.ops",
+    "fapiao.web.alerts",
 ]
 
 MIDDLEWARE = [
