@@ -187,9 +187,8 @@ def _assign(cand: pl.DataFrame) -> pl.DataFrame:
             "_t", keep="first", maintain_order=True
         )
         accepted.append(best)
-        cand = cand.join(best.select("_l"), on="_l", how="anti").join(
-            best.select("_t"), on="_t", how="anti"
-        )
+        taken = pl.col("_l").is_in(best["_l"].implode()) | pl.col("_t").is_in(best["_t"].implode())
+        cand = cand.filter(~taken)  # a filter keeps the order the next round relies on
     if not accepted:
         return cand
     return pl.concat(accepted)

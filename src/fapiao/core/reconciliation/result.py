@@ -137,7 +137,7 @@ class Reconciliation:
                 "label_en": [c.label_en for c in Category],
             }
         )
-        return table.join(counts, on="category", how="left").with_columns(
+        return table.join(counts, on="category", how="left", maintain_order="left").with_columns(
             pl.col("count").fill_null(0).cast(pl.Int64)
         )
 
@@ -162,6 +162,7 @@ class Reconciliation:
                 ),
                 on="ledger_row",
                 how="left",
+                maintain_order="left",
             )
             if frame.height
             else frame.with_columns(pl.lit(None, pl.Utf8).alias("ledger_key"))

@@ -76,8 +76,8 @@ def detail_frame(rec: Reconciliation, results: pl.DataFrame | None = None) -> pl
     )
     labels = {c.value: c.label for c in Category}
     return (
-        results.join(ledger, on="ledger_row", how="left")
-        .join(tax, on="tax_row", how="left")
+        results.join(ledger, on="ledger_row", how="left", maintain_order="left")
+        .join(tax, on="tax_row", how="left", maintain_order="left")
         .select(
             pl.col("category").cast(pl.Utf8).alias("类别代码"),
             pl.col("category").cast(pl.Utf8).replace_strict(labels, default=None).alias("类别"),
