@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import random
 from pathlib import Path
@@ -134,7 +135,11 @@ def test_preview_endpoint_serves_png_inline_and_caches_it(client, user, company)
     assert response["Content-Type"] == "image/png"
     assert "attachment" not in response.get("Content-Disposition", "")
     assert response.content.startswith(PNG)
-    assert list(previews_root().rglob("*.png"))
+    cached = list(previews_root().rglob("*.png"))
+    assert len(cached) == 1
+    sealed = importlib.util.find_spec("fapiao.web.keys") is not None
+    assert cached[0].read_bytes().startswith(PNG) is not sealed  # sealed like its original
+    assert client.get(url).content == response.content  # served again from the cache
     assert (
         client.get(reverse("invoices:source_preview", args=[record.pk, source.pk, 2])).status_code
         == 404

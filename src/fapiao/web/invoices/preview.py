@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from PIL import Image, ImageOps
 
+from fapiao.core.crypto.envelope import DataKey, decrypt_bytes, encrypt_bytes
 from fapiao.core.errors import FapiaoError
 from fapiao.core.parsing.sniff import sniff
 from fapiao.core.parsing.zipsafe import Budget, member_name, open_zip
@@ -175,13 +177,56 @@ def source_page_count(stored_file: StoredFile, member: str = "") -> int:
 
 
 def source_page_png(stored_file: StoredFile, member: str, page: int) -> bytes:
-    """One page of one source as PNG, rendered once and then read from the cache."""
+    """One page of one source as PNG, rendered once and then read from the (sealed) cache."""
     path = _cache_path(stored_file, member, page)
+    aad = f"preview:{stored_file.company_id}/{stored_file.sha256}/{path.name}".encode()
     if path.exists():
-        return path.read_bytes()
+        cached = _unseal(stored_file, path.read_bytes(), aad)
+        if cached is not None:
+            return cached
     png = render_page(source_bytes(stored_file, member), page)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(png)
+    tmp.write_bytes(_seal(stored_file, png, aad))
     tmp.replace(path)
     return png
+
+
+_SEALED = b"FPV1"
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _keys() -> tuple[Callable[..., tuple[str, DataKey]], Callable[..., DataKey]] | None:
+    """The company data keys that seal originals at rest, where the key store is installed."""
+    try:
+        from fapiao.web.keys.services import data_key_active, data_key_get
+    except ImportError:
+        return None
+    return data_key_active, data_key_get
+
+
+def _seal(stored_file: StoredFile, png: bytes, aad: bytes) -> bytes:
+    """A cached page sealed with the company's data key, like the original it shows."""
+    keys = _keys()
+    if keys is None:
+        return png
+    key_id, data_key = keys[0](company_id=stored_file.company_id)
+    encoded = key_id.encode("ascii")
+    return _SEALED + bytes([len(encoded)]) + encoded + encrypt_bytes(png, data_key, aad=aad)
+
+
+def _unseal(stored_file: StoredFile, data: bytes, aad: bytes) -> bytes | None:
+    """A cached page opened; None when it must be rendered again (old format, lost key)."""
+    keys = _keys()
+    if keys is None:
+        return data if data.startswith(_PNG) else None
+    if not data.startswith(_SEALED) or len(data) < len(_SEALED) + 1:
+        return None
+    size = data[len(_SEALED)]
+    start = len(_SEALED) + 1
+    try:
+        key_id = data[start : start + size].decode("ascii")
+        data_key = keys[1](company_id=stored_file.company_id, key_id=key_id)
+        return decrypt_bytes(data[start + size :], data_key, aad=aad)
+    except (FapiaoError, UnicodeDecodeError, ValueError):
+        return None
