@@ -54,13 +54,13 @@ class UploadForm(forms.Form):
         label=_("方向 · Direction"),
         choices=DirectionChoice.choices,
         initial=DirectionChoice.PURCHASE,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     routing = forms.ChoiceField(
         label=_("分配方式 · Routing"),
         choices=Routing.choices,
         initial=Routing.COMPANY,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         required=False,
     )
 
