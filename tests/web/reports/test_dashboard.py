@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from fapiao.web.events.services import event_record
 from fapiao.web.invoices.models import Direction, InvoiceLineRecord, InvoiceRecord
 from web.companies.factories import UserFactory
 from web.helpers import login_as
+from web.invoices.factories import InvoiceRecordFactory
 
 pytestmark = pytest.mark.django_db
 ZERO = Decimal("0.00")
@@ -130,3 +132,19 @@ def test_charts_never_show_another_company(client, company, other_company, invoi
     sellers = client.get("/reports/charts/sellers.json").json()["data"]
     theirs = InvoiceRecord.objects.filter(company=other_company, direction="purchase").count()
     assert sum(r["count"] for r in sellers) == theirs
+
+
+def test_charts_are_cached_until_the_next_event(member, company, settings, invoices):
+    settings.FAPIAO_REPORTS_CACHE_SECONDS = 300
+    before = _chart(member, "monthly")["totals"]["purchase"]["gross"]
+    extra = InvoiceRecordFactory(company=company, gross_amount=Decimal("113.00"))
+    assert _chart(member, "monthly")["totals"]["purchase"]["gross"] == before  # no event yet
+    event_record(
+        company=company, actor=None, action="invoice.created", obj=extra, before=None, after={}
+    )
+    after = _chart(member, "monthly")["totals"]["purchase"]["gross"]
+    assert Decimal(after) == Decimal(before) + extra.gross_amount
+    settings.FAPIAO_REPORTS_CACHE_SECONDS = 0
+    InvoiceRecordFactory(company=company, gross_amount=Decimal("113.00"))
+    fresh = _chart(member, "monthly")["totals"]["purchase"]["gross"]
+    assert Decimal(fresh) == Decimal(after) + Decimal("113.00")

@@ -11,8 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, QuerySet, Sum
 
 from fapiao.core.reports import (
     MonthPoint,
@@ -57,10 +56,11 @@ def monthly_totals(
 ) -> dict[str, Any]:
     """Monthly net/tax/gross and counts by direction (进项/销项), plus the undated sums."""
     rows = _invoices(company, date_from, date_to)
+    # Grouped by day, folded into months here: no per-row date function in SQL (on SQLite
+    # TruncMonth is a Python function call per row), and the GROUP BY follows invoice_list_idx.
     grouped = (
         rows.filter(issue_date__isnull=False)
-        .annotate(month=TruncMonth("issue_date"))
-        .values("month", "direction")
+        .values("direction", "issue_date")
         .annotate(
             count=Count("id"),
             net=Sum("net_amount"),
@@ -71,7 +71,7 @@ def monthly_totals(
     )
     points = [
         MonthPoint(
-            month_key(r["month"]),
+            month_key(r["issue_date"]),
             r["direction"],
             _money(r["net"]),
             _money(r["tax"]),
@@ -113,20 +113,26 @@ def top_parties(
 ) -> list[dict[str, Any]]:
     """Top sellers of purchases (进项) or buyers of sales (销项) by 价税合计, then 其他."""
     side = "seller" if direction == Direction.PURCHASE else "buyer"
+    invoices = _invoices(company, date_from, date_to).filter(direction=direction)
     rows = (
-        _invoices(company, date_from, date_to)
-        .filter(direction=direction)
-        .values(f"{side}_tax_id")
-        .annotate(name=Max(f"{side}_name"), amount=Sum("gross_amount"), count=Count("id"))
+        invoices.values(f"{side}_tax_id")
+        .annotate(amount=Sum("gross_amount"), count=Count("id"))
         .order_by()
     )
-    return top_with_rest(
-        (
-            (r["name"] or "", r[f"{side}_tax_id"] or "", _money(r["amount"]), r["count"])
-            for r in rows
-        ),
+    top = top_with_rest(
+        (("", r[f"{side}_tax_id"] or "", _money(r["amount"]), r["count"]) for r in rows),
         limit=limit,
     )
+    shown = top[:limit]  # the 其他 row, if any, comes after them and keeps its name
+    for row in shown:  # names only for the few shown: no MAX(name) over every row
+        name = (
+            invoices.filter(**{f"{side}_tax_id": row["tax_id"]})
+            .exclude(**{f"{side}_name": ""})
+            .values_list(f"{side}_name", flat=True)
+            .first()
+        )
+        row["name"] = name or row["tax_id"] or "（无税号）"
+    return top
 
 
 def tax_rate_mix(
@@ -165,17 +171,18 @@ def deduction_progress(
     rows = (
         _invoices(company, date_from, date_to)
         .filter(direction=Direction.PURCHASE, issue_date__isnull=False)
-        .annotate(month=TruncMonth("issue_date"))
-        .values("month", "deduction_status")
+        .values("issue_date", "deduction_status")
         .annotate(tax=Sum("tax_amount"), count=Count("id"))
         .order_by()
     )
     table: dict[str, dict[str, Decimal]] = {}
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
-        month = month_key(r["month"])
-        table.setdefault(month, {})[r["deduction_status"]] = _money(r["tax"])
-        counts.setdefault(month, {})[r["deduction_status"]] = r["count"]
+        month, status = month_key(r["issue_date"]), r["deduction_status"]
+        by_status = table.setdefault(month, {})
+        by_status[status] = by_status.get(status, ZERO) + _money(r["tax"])
+        by_count = counts.setdefault(month, {})
+        by_count[status] = by_count.get(status, 0) + r["count"]
     months = sorted(table)
     return {
         "months": months,
@@ -198,7 +205,7 @@ def review_queue(*, company: Company, limit: int = 10) -> dict[str, Any]:
     )
     oldest = list(
         InvoiceRecord.objects.filter(company=company, review_status=ReviewStatus.PENDING)
-        .order_by("created_at", "id")
+        .order_by("id")  # ids grow with created_at; the primary key needs no sort
         .values("id", "identity_key", "seller_name", "gross_amount", "created_at")[:limit]
     )
     return {

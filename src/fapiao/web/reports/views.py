@@ -7,7 +7,6 @@ and every export is recorded as an ``export.created`` event.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -27,10 +26,9 @@ from fapiao.core.reports import rate_label
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.events.selectors import event_list
 from fapiao.web.invoices.forms import InvoiceFilterForm
-from fapiao.web.invoices.models import Direction
 from fapiao.web.invoices.selectors import invoice_list
-from fapiao.web.reconciliation.selectors import problems_over_time
 from fapiao.web.reports import selectors
+from fapiao.web.reports.charts import CHARTS, chart_data
 from fapiao.web.reports.exports import claims_xlsx, events_xlsx, invoices_xlsx, table_xlsx
 from fapiao.web.reports.services import export_record
 from fapiao.web.shell.permissions import company_required
@@ -75,29 +73,18 @@ def _period(request: HttpRequest) -> dict[str, dt.date | None]:
     return out
 
 
-CHARTS: dict[str, Callable[..., Any]] = {
-    "monthly": lambda c, p: selectors.monthly_totals(company=c, **p),
-    "sellers": lambda c, p: selectors.top_parties(company=c, direction=Direction.PURCHASE, **p),
-    "buyers": lambda c, p: selectors.top_parties(company=c, direction=Direction.SALES, **p),
-    "rates": lambda c, p: selectors.tax_rate_mix(company=c, **p),
-    "deduction": lambda c, p: selectors.deduction_progress(company=c, **p),
-    "review": lambda c, p: selectors.review_queue(company=c),
-    "reconciliation": lambda c, p: problems_over_time(company=c),
-}
-
-
 @company_required()
 @require_GET
 def chart_view(request: HttpRequest, name: str) -> HttpResponse:
     """One chart's data as JSON (amounts as exact decimal text)."""
-    chart = CHARTS.get(name)
-    if chart is None:
+    if name not in CHARTS:
         raise Http404
     try:
         period = _period(request)
     except ValueError:
         return HttpResponseBadRequest("日期格式应为 YYYY-MM-DD · dates must be YYYY-MM-DD")
-    return JsonResponse({"chart": name, "data": chart(_company(request), period)})
+    data = chart_data(company=_company(request), name=name, period=period)
+    return JsonResponse({"chart": name, "data": data})
 
 
 def _filtered(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
