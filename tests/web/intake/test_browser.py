@@ -68,3 +68,32 @@ def test_upload_zip_and_watch_it_parse(live_server, user, company, corpus, tmp_p
         assert natural > 300  # the OFD page rendered on the server
         browser.close()
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_manual_entry_is_checked_as_you_type(live_server, user, company):
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    client = Client()
+    login_as(client, user, company, Role.CLERK)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    shots = Path(os.environ.get("FAPIAO_TEST_OUTPUT", "test-output")) / "screenshots" / "intake"
+    shots.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        context = browser.new_context(locale="zh-CN")
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/invoices/new/")
+        page.fill("#id_number", "25322000000365404822")
+        page.fill("#id_net_amount", "100.00")
+        page.fill("#id_tax_amount", "13.00")
+        page.fill("#id_gross_amount", "120.00")
+        page.locator("#id_gross_amount").dispatch_event("change")
+        page.wait_for_selector("[data-code='amount.gross_mismatch']", timeout=10_000)
+        assert "壹佰贰拾圆整" in page.inner_text("[data-uppercase]")
+        page.screenshot(path=shots / "manual.png", full_page=True)
+        browser.close()

@@ -49,11 +49,16 @@ def _hints(data: dict[str, Any]) -> list[dict[str, str]]:
         except FapiaoError as exc:
             hints.append({"field": name, "ok": "", "text": exc.message, "text_en": exc.message_en})
             continue
-        kind = found.kind_name or found.identifier_type
-        text = f"{found.formatted}：{kind}" + ("" if found.valid else "（校验未通过）")
-        text_en = f"{found.formatted}: {found.kind_name_en or found.identifier_type}" + (
-            "" if found.valid else " (check failed)"
-        )
+        parts = [found.type_name, found.kind_name, found.region.name if found.region else None]
+        parts_en = [
+            found.type_name_en,
+            found.kind_name_en,
+            found.region.name_en if found.region else None,
+        ]
+        text = f"{found.formatted}：" + "，".join(p for p in parts if p)
+        text_en = f"{found.formatted}: " + ", ".join(p for p in parts_en if p)
+        if not found.valid:
+            text, text_en = text + "（校验未通过）", text_en + " (check failed)"
         hints.append(
             {"field": name, "ok": "1" if found.valid else "", "text": text, "text_en": text_en}
         )
