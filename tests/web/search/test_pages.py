@@ -29,6 +29,7 @@ from fapiao.web.search.services import (
     saved_filter_save,
     search_index_catch_up,
     search_index_invoices,
+    search_index_rebuild,
 )
 from web.companies.factories import UserFactory
 from web.helpers import login_as
@@ -242,4 +243,33 @@ def test_catch_up_follows_events_of_other_services(company: Any, user: Any) -> N
     assert SearchEntry.objects.get(pk=record.pk).review_status == ReviewStatus.PENDING
     variants = NumberVariant.objects.filter(company_id=company.pk, invoice_id=record.pk)
     assert variants.count() == len(deletion_variants(record.number))
+    assert search_index_catch_up(company=company) == 0
+
+
+def test_near_match_is_marked_on_the_page(company: Any, client_in: Client) -> None:
+    record = _invoice(company, number="25112000000365404822")
+    response = client_in.get(reverse("search:search"), {"q": "25112000000365404823"})
+    assert reverse("invoices:detail", args=[record.pk]) in response.text
+    assert "近似号码" in response.text
+    exact = client_in.get(reverse("search:search"), {"q": "25112000000365404822"})
+    assert "近似号码" not in exact.text
+
+
+def test_reviewer_filter_lists_the_companys_reviewers(
+    company: Any, other_company: Any, client_in: Client
+) -> None:
+    reviewer = UserFactory(username="shenhe")
+    login_as(Client(), reviewer, company, "reviewer")
+    outsider = UserFactory(username="wairen")
+    login_as(Client(), outsider, other_company, "reviewer")
+    page = client_in.get(reverse("search:search"))
+    assert "shenhe" in page.text
+    assert "wairen" not in page.text
+
+
+def test_rebuild_indexes_every_invoice_of_the_company(company: Any, other_company: Any) -> None:
+    mine = [InvoiceRecordFactory(company=company) for _ in range(3)]
+    InvoiceRecordFactory(company=other_company)
+    assert search_index_rebuild(company=company) == 3
+    assert set(SearchEntry.objects.values_list("pk", flat=True)) == {r.pk for r in mine}
     assert search_index_catch_up(company=company) == 0
