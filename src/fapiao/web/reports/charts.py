@@ -24,12 +24,19 @@ from fapiao.web.reports import selectors
 
 Period = dict[str, dt.date | None]
 
+
+def _span(p: Period) -> dict[str, Any]:
+    return {"date_from": p.get("date_from"), "date_to": p.get("date_to")}
+
+
 CHARTS: dict[str, Callable[[Company, Period], Any]] = {
-    "monthly": lambda c, p: selectors.monthly_totals(company=c, **p),
-    "sellers": lambda c, p: selectors.top_parties(company=c, direction=Direction.PURCHASE, **p),
-    "buyers": lambda c, p: selectors.top_parties(company=c, direction=Direction.SALES, **p),
-    "rates": lambda c, p: selectors.tax_rate_mix(company=c, **p),
-    "deduction": lambda c, p: selectors.deduction_progress(company=c, **p),
+    "monthly": lambda c, p: selectors.monthly_totals(company=c, **_span(p)),
+    "sellers": lambda c, p: selectors.top_parties(
+        company=c, direction=Direction.PURCHASE, **_span(p)
+    ),
+    "buyers": lambda c, p: selectors.top_parties(company=c, direction=Direction.SALES, **_span(p)),
+    "rates": lambda c, p: selectors.tax_rate_mix(company=c, **_span(p)),
+    "deduction": lambda c, p: selectors.deduction_progress(company=c, **_span(p)),
     "review": lambda c, p: selectors.review_queue(company=c),
     "reconciliation": lambda c, p: problems_over_time(company=c),
 }

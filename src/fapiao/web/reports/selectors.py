@@ -71,7 +71,7 @@ def monthly_totals(
     )
     points = [
         MonthPoint(
-            month_key(r["issue_date"]),
+            month_key(r["issue_date"]),  # type: ignore[arg-type]  # NULL dates filtered out
             r["direction"],
             _money(r["net"]),
             _money(r["tax"]),
@@ -178,7 +178,8 @@ def deduction_progress(
     table: dict[str, dict[str, Decimal]] = {}
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
-        month, status = month_key(r["issue_date"]), r["deduction_status"]
+        month = month_key(r["issue_date"])  # type: ignore[arg-type]  # NULL dates filtered out
+        status = r["deduction_status"]
         by_status = table.setdefault(month, {})
         by_status[status] = by_status.get(status, ZERO) + _money(r["tax"])
         by_count = counts.setdefault(month, {})
