@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from fapiao.cli.common import EXIT_FINDINGS, console, err_console, fail
 from fapiao.cli.db import django_setup
@@ -65,8 +66,8 @@ def verify(
         broken += 1
         problem = result.problem
         err_console.print(
-            f"[bold red]已篡改 TAMPERED[/] {name}: 事件 event #{problem.seq} [{problem.code}] "
-            f"{problem.message} / {problem.message_en}",
+            f"[bold red]已篡改 TAMPERED[/] {name}: 事件 event #{problem.seq} "
+            + escape(f"[{problem.code}] {problem.message} / {problem.message_en}"),
             soft_wrap=True,
         )
     if broken:
