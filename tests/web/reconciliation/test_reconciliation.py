@@ -247,3 +247,31 @@ def test_other_companies_runs_and_results_are_404(client, company, other_company
     result.refresh_from_db()
     assert result.status == "open"
     assert run.pk not in [r.pk for r in client.get("/reconciliation/").context["runs"]]
+
+
+def test_the_export_updates_tax_status_and_old_records_stay_out(company, clerk, scenario):
+    voided = scenario["records"][5]
+    old = InvoiceRecordFactory(
+        company=company, number=_number(90), issue_date=dt.date(2023, 1, 5), created_by=clerk
+    )
+    old.identity_key = old.number
+    old.save()
+    rows = [export_row(r) for r in scenario["records"]]
+    rows[5] = export_row(voided, status="已作废")
+    run = reconciliation_run(
+        company=company,
+        direction="purchase",
+        content=export_xlsx(rows),
+        filename=FILENAME,
+        actor=clerk,
+        as_of=dt.date.fromisoformat(AS_OF),
+    )
+    voided.refresh_from_db()
+    assert voided.tax_status == "voided"
+    assert run.status_update["changed"] == 1
+    assert ReconciliationResult.objects.get(run=run, record=voided).category == "VOIDED"
+    assert run.ledger_count == 10  # the 2023 invoice is outside the export's period and margin
+    assert not ReconciliationResult.objects.filter(run=run, record=old).exists()
+    assert not ReconciliationResult.objects.filter(run=run, category="MATCHED").exists()
+    event = Event.objects.get(action="invoice.statuses_from_export", object_id=str(voided.pk))
+    assert event.before == {"tax_status": "normal"}

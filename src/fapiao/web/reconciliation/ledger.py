@@ -8,8 +8,10 @@ user who entered the record), ``batch`` (the intake batch that brought its file,
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
-from django.db.models import Min
+from django.db.models import Min, Q
 
 from fapiao.web.companies.models import Company
 from fapiao.web.intake.models import IntakeItem
@@ -72,15 +74,19 @@ def _text(value: object) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def ledger_frame(*, company: Company, direction: str) -> pl.DataFrame:
-    """The company's records of one direction as a ledger frame, one row per record, by id."""
+def ledger_frame(
+    *, company: Company, direction: str, window: tuple[dt.date, dt.date] | None = None
+) -> pl.DataFrame:
+    """The company's records of one direction as a ledger frame, one row per record, by id.
+
+    With ``window`` only records issued in it (and records without a date) are included.
+    """
     batches = _batches(company=company, direction=direction)
     columns: dict[str, list[str | None]] = {c: [] for c in LEDGER_COLUMNS}
-    rows = (
-        InvoiceRecord.objects.filter(company=company, direction=direction)
-        .order_by("id")
-        .values_list(*_VALUES)
-    )
+    records = InvoiceRecord.objects.filter(company=company, direction=direction)
+    if window is not None:
+        records = records.filter(Q(issue_date__range=window) | Q(issue_date__isnull=True))
+    rows = records.order_by("id").values_list(*_VALUES)
     for (
         pk,
         code,

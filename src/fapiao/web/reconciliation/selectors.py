@@ -60,30 +60,24 @@ def result_get(*, company: Company, pk: int) -> ReconciliationResult:
 
 
 def category_counts(*, company: Company, run: ReconciliationRun) -> list[dict[str, Any]]:
-    """Counts by category (and how many are still open), in the order of ``Category``."""
-    counts = {
-        row["category"]: row
-        for row in ReconciliationResult.objects.filter(company=company, run=run)
-        .values("category")
-        .annotate(count=Count("id"))
-        .values("category", "count")
-    }
+    """Counts by category (from the run) and how many are still open, in ``Category`` order."""
     open_counts = dict(
         ReconciliationResult.objects.filter(company=company, run=run, status="open")
         .values("category")
         .annotate(n=Count("id"))
         .values_list("category", "n")
     )
+    counts = run.counts or {}
     return [
         {
             "category": c.value,
             "label": c.label,
             "label_en": c.label_en,
-            "count": counts[c.value]["count"],
+            "count": counts[c.value],
             "open": open_counts.get(c.value, 0),
         }
         for c in Category
-        if c.value in counts
+        if counts.get(c.value)
     ]
 
 

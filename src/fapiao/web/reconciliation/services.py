@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import polars as pl
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,14 @@ from django.utils import timezone
 from fapiao import config
 from fapiao.core.errors import FapiaoError
 from fapiao.core.invoice import china_today
-from fapiao.core.reconciliation import PENDING, Category, ReconciliationResult, reconcile
+from fapiao.core.reconciliation import (
+    PENDING,
+    Category,
+    ReconciliationResult,
+    infer_period,
+    reconcile,
+)
+from fapiao.core.reconciliation.normalize import parse_dates
 from fapiao.core.tabular.export import TaxExport, read_tax_export
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.companies.selectors import membership_role
@@ -36,6 +44,9 @@ from fapiao.web.reconciliation.models import ReconciliationRun, ResultStatus
 from fapiao.web.reconciliation.proposals import proposed_changes
 
 RUN_ROLES = (Role.ADMIN, Role.CLERK, Role.REVIEWER)
+LEDGER_MARGIN = dt.timedelta(days=62)
+"""Records issued this long before or after the export's period are reconciled too (a wrong
+开票日期 then shows as a date mismatch, not as missing); older ones stay out of the run."""
 _NONE = "（未填）"
 
 
@@ -156,6 +167,9 @@ def reconciliation_run(
     """对账: store the export, update statuses from it, reconcile, and save the run and results.
 
     The export's own direction (取得发票 / 开具发票) wins over ``direction`` when it states one.
+    The period defaults to the whole months the export covers; the ledger is the company's
+    records of that period and ``LEDGER_MARGIN`` around it.  Only results that are not MATCHED
+    are stored (MATCHED is counted in ``counts``).
     """
     _require(company=company, actor=actor)
     export = _read_export(content, filename)
@@ -169,13 +183,17 @@ def reconciliation_run(
         actor=actor,
     )
     statuses = _apply_statuses(company=company, export=export, actor=actor, ip=ip)
-    ledger = ledger_frame(company=company, direction=chosen)
+    covered = period or infer_period(parse_dates(export.invoices["issue_date"]))
+    window = None
+    if covered is not None:
+        window = (covered[0] - LEDGER_MARGIN, covered[1] + LEDGER_MARGIN)
+    ledger = ledger_frame(company=company, direction=chosen, window=window)
     try:
         rec = reconcile(
             ledger,
             [export.invoices],
             as_of=as_of or china_today(),
-            period=period,
+            period=covered,
             sync_days=config.int_setting("FAPIAO_SYNC_DAYS", 3),
             company_tax_id=company.tax_id,
         )
@@ -184,6 +202,8 @@ def reconciliation_run(
             f"对账失败：{exc.message}", f"Reconciliation failed: {exc.message_en}"
         ) from exc
     record_ids = ledger["record_id"].to_list()
+    # MATCHED results are counted, not stored: a run keeps what needs a look.
+    unmatched = rec.results.filter(pl.col("category").cast(pl.Utf8) != Category.MATCHED.value)
     counts = {
         row["category"]: row["count"] for row in rec.summary().iter_rows(named=True) if row["count"]
     }
@@ -204,7 +224,8 @@ def reconciliation_run(
             created_by_id=actor.pk if actor is not None else None,
         )
         ResultRow.objects.bulk_create(
-            (_result_row(run, r, record_ids) for r in rec.iter_results()), batch_size=1000
+            (_result_row(run, r, record_ids) for r in rec.iter_results(unmatched)),
+            batch_size=1000,
         )
         event_record(
             company=company,
