@@ -179,6 +179,12 @@ SETTINGS: tuple[Setting, ...] = (
         "网页服务监听的端口",
         "Port the web server listens on",
     ),
+    Setting(
+        "FAPIAO_METRICS_TOKEN",
+        "(unset: /metrics answers only direct requests from this machine)",
+        "访问 /metrics 所需的令牌（请求头 Authorization: Bearer <令牌>）",
+        "Token required by /metrics (header Authorization: Bearer <token>)",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("claims/", include("fapiao.web.claims.urls")),
     path("api/", include("fapiao.web.api.urls")),
     path("reconciliation/", include("fapiao.web.reconciliation.urls")),
+    path("alerts/", include("fapiao.web.alerts.urls")),
+    path("", include("fapiao.web.ops.urls")),
     path("", include("fapiao.web.reports.urls")),
     path("", include("fapiao.web.shell.urls")),
 ]

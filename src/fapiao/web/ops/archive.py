@@ -11,9 +11,10 @@ STREAM construction: altering, truncating or reordering fails) under
 ``HKDF(master key, "fapiao/backup/v1")``, with the magic and the header as associated data.  The
 master key itself is never in the archive.
 
-Inside the tar (gzip-compressed): ``manifest.json`` first (format, schema version, counts per table, and the size and
-SHA-256 of every other member), then ``db/…`` (the database snapshot) and ``files/…`` (the stored
-originals exactly as they lie on disk, already sealed by :mod:`fapiao.web.invoices.storage`).
+Inside the tar (gzip-compressed): ``manifest.json`` first (format, schema version, counts per
+table, and the size and SHA-256 of every other member), then ``db/…`` (the database snapshot) and
+``files/…`` (the stored originals exactly as they lie on disk, already sealed by
+:mod:`fapiao.web.invoices.storage`).
 """
 
 from __future__ import annotations
@@ -230,22 +231,23 @@ def _read_manifest(root: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         manifest = None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), dict):
-        raise BackupCorruptError("备份清单缺失或已损坏", "The backup manifest is missing or damaged")
+        raise BackupCorruptError(
+            "备份清单缺失或已损坏", "The backup manifest is missing or damaged"
+        )
     return manifest
 
 
 def _check_members(root: Path, manifest: dict[str, Any]) -> None:
     listed: dict[str, Any] = manifest["members"]
-    present = {
-        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()
-    } - {MANIFEST}
+    present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} - {MANIFEST}
     for name in sorted(set(listed) - present):
         raise BackupCorruptError(
             f"备份清单列出的文件缺失：{name}", f"A file listed in the manifest is missing: {name}"
         )
     for name in sorted(present - set(listed)):
         raise BackupCorruptError(
-            f"备份中有清单未列出的文件：{name}", f"The backup holds a file not in its manifest: {name}"
+            f"备份中有清单未列出的文件：{name}",
+            f"The backup holds a file not in its manifest: {name}",
         )
     for name in sorted(listed):
         entry = listed[name]

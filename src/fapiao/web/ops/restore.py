@@ -11,7 +11,6 @@ is given; what was there is then kept beside it (``*.pre-restore-<time>``), neve
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import tempfile
@@ -39,8 +38,8 @@ from fapiao.web.ops.snapshot import (
     PG_MEMBER,
     SQLITE_MEMBER,
     holds_data,
-    pg_conninfo,
     pg_connect,
+    pg_conninfo,
     pg_drop_tables,
     pg_restore,
     pg_table_data,
@@ -126,7 +125,8 @@ def restore_into(opened: OpenedArchive, target: RestoreTarget, *, force: bool = 
     if vendor != target.vendor:
         raise BackupUnsupportedError(
             f"该备份来自 {vendor} 数据库，不能恢复到 {target.vendor}",
-            f"The backup comes from a {vendor} database and cannot be restored into {target.vendor}",
+            f"The backup comes from a {vendor} database and cannot be restored into "
+            f"{target.vendor}",
         )
     tables, files = target_contents(target)
     if (tables or files) and not force:
@@ -153,7 +153,7 @@ def restore_into(opened: OpenedArchive, target: RestoreTarget, *, force: bool = 
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         if force:
             _aside(db, stamp)
-        os.replace(staged, db)
+        staged.replace(db)
     else:
         if target.is_live:
             connections.close_all()
@@ -257,7 +257,8 @@ def _drill(archive: Path) -> DrillResult:
                 files = sorted(p for p in (scratch / "files").rglob("*") if p.is_file())
                 if len(files) != opened.manifest.get("files"):
                     raise BackupCorruptError(
-                        f"演练恢复的原始文件数 {len(files)} 与清单 {opened.manifest.get('files')} 不符",
+                        f"演练恢复的原始文件数 {len(files)} 与清单 "
+                        f"{opened.manifest.get('files')} 不符",
                         f"The drill restored {len(files)} originals, the manifest lists "
                         f"{opened.manifest.get('files')}",
                     )
@@ -265,6 +266,6 @@ def _drill(archive: Path) -> DrillResult:
                 _drill_postgres(opened, Path(tmp) / "scratch-files")
         except BackupError as exc:
             return DrillResult(archive, False, exc.message, exc.message_en)
-        except Exception as exc:  # noqa: BLE001 - any failure of the drill is its result
+        except Exception as exc:
             return DrillResult(archive, False, f"{type(exc).__name__}: {exc}", str(exc))
     return DrillResult(archive, True)

@@ -31,7 +31,11 @@ def backups_to_keep(
     """The instants to keep: the newest per day, per ISO week and per month, most recent first."""
     newest_first = sorted(set(taken), reverse=True)
     keep: set[dt.datetime] = set()
-    buckets: list[tuple[int, dict[object, dt.datetime]]] = [(daily, {}), (weekly, {}), (monthly, {})]
+    buckets: list[tuple[int, dict[object, dt.datetime]]] = [
+        (daily, {}),
+        (weekly, {}),
+        (monthly, {}),
+    ]
     for at in newest_first:
         local = at.astimezone(CHINA_TZ)
         keys: tuple[object, object, object] = (

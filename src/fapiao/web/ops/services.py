@@ -63,7 +63,7 @@ def _snapshot(workdir: Path) -> Snapshot:
 def _originals(workdir: Path) -> list[Member]:
     """Every stored original, linked (or copied) into ``workdir`` so later rewrites don't race."""
     root = files_root()
-    members = []
+    members: list[Member] = []
     if not root.is_dir():
         return members
     for path in sorted(root.rglob("*")):
@@ -116,7 +116,9 @@ def _write_backup(target: Path, now: dt.datetime) -> BackupResult:
         )
         partial = workdir / "archive.partial"
         with partial.open("wb") as handle:
-            write_archive(handle, [Member(snapshot.member, snapshot.path), *files], manifest, master)
+            write_archive(
+                handle, [Member(snapshot.member, snapshot.path), *files], manifest, master
+            )
             handle.flush()
             os.fsync(handle.fileno())
         partial.chmod(0o600)

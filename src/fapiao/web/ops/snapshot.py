@@ -53,9 +53,7 @@ def _quote(name: str) -> str:
 
 def _schema_from_rows(rows: list[tuple[str, str]]) -> dict[str, str]:
     """The latest applied migration per app (rows in the order they were applied)."""
-    latest: dict[str, str] = {}
-    for app, name in rows:
-        latest[app] = name
+    latest = dict(rows)  # later rows win: the last applied migration of each app
     return dict(sorted(latest.items()))
 
 
@@ -159,16 +157,15 @@ def pg_tool(name: str, server_major: int | None = None) -> str:
                     continue
             return str(candidate)
     raise BackupUnsupportedError(
-        f"找不到与 PostgreSQL {server_major} 匹配的 {name}；请安装 postgresql-client-{server_major}",
+        f"找不到与 PostgreSQL {server_major} 匹配的 {name}；"
+        f"请安装 postgresql-client-{server_major}",
         f"No {name} matching PostgreSQL {server_major} was found; install "
         f"postgresql-client-{server_major}",
     )
 
 
 def _pg_tables(cur: Any) -> list[str]:
-    cur.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-    )
+    cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
     return [r[0] for r in cur.fetchall()]
 
 
@@ -190,8 +187,9 @@ def pg_counts_and_schema(cur: Any) -> tuple[dict[str, int], dict[str, str]]:
 def pg_connect(info: dict[str, str], *, autocommit: bool = False) -> Iterator[Any]:
     """A psycopg connection apart from Django's."""
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
-    conn = psycopg.connect(autocommit=autocommit, **info)
+    conn = psycopg.connect(make_conninfo(**info), autocommit=autocommit)
     try:
         yield conn
     finally:

@@ -45,6 +45,7 @@ NAV: list[NavItem] = [
     NavItem(_("待审核 · Review"), "invoices:review_queue", ("admin", "reviewer")),
     NavItem(_("报销 · Claims"), "claims:list"),
     NavItem(_("接口令牌 · API tokens"), "api_tokens"),
+    NavItem(_("预警 · Alerts"), "alerts:list"),
 ]
 
 

@@ -6,97 +6,225 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('companies', '0002_company_preferences'),
+        ("companies", "0002_company_preferences"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AlertChannel',
+            name="AlertChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('email', '电子邮件 · E-mail'), ('webhook', 'Webhook（HMAC 签名）'), ('wecom', '企业微信群机器人 · WeCom robot'), ('dingtalk', '钉钉群机器人 · DingTalk robot'), ('feishu', '飞书群机器人 · Feishu robot')], max_length=16, verbose_name='渠道')),
-                ('target', models.TextField(verbose_name='地址')),
-                ('secret', models.TextField(blank=True, default='', verbose_name='密钥（已加密）')),
-                ('is_enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('max_per_hour', models.PositiveSmallIntegerField(default=10, verbose_name='每小时最多条数')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alert_channels', to='companies.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("email", "电子邮件 · E-mail"),
+                            ("webhook", "Webhook（HMAC 签名）"),
+                            ("wecom", "企业微信群机器人 · WeCom robot"),
+                            ("dingtalk", "钉钉群机器人 · DingTalk robot"),
+                            ("feishu", "飞书群机器人 · Feishu robot"),
+                        ],
+                        max_length=16,
+                        verbose_name="渠道",
+                    ),
+                ),
+                ("target", models.TextField(verbose_name="地址")),
+                ("secret", models.TextField(blank=True, default="", verbose_name="密钥（已加密）")),
+                ("is_enabled", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "max_per_hour",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="每小时最多条数"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alert_channels",
+                        to="companies.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '投递渠道',
-                'verbose_name_plural': '投递渠道',
+                "verbose_name": "投递渠道",
+                "verbose_name_plural": "投递渠道",
             },
         ),
         migrations.CreateModel(
-            name='AlertDelivery',
+            name="AlertDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='代码')),
-                ('subject', models.CharField(max_length=255, verbose_name='对象')),
-                ('sent_at', models.DateTimeField(verbose_name='发送时间')),
-                ('in_digest', models.BooleanField(default=False, verbose_name='摘要内')),
-                ('succeeded', models.BooleanField(default=True, verbose_name='成功')),
-                ('error', models.TextField(blank=True, default='', verbose_name='错误')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='alerts.alertchannel')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='companies.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, verbose_name="代码")),
+                ("subject", models.CharField(max_length=255, verbose_name="对象")),
+                ("sent_at", models.DateTimeField(verbose_name="发送时间")),
+                ("in_digest", models.BooleanField(default=False, verbose_name="摘要内")),
+                ("succeeded", models.BooleanField(default=True, verbose_name="成功")),
+                ("error", models.TextField(blank=True, default="", verbose_name="错误")),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="alerts.alertchannel",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="companies.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发送记录',
-                'verbose_name_plural': '发送记录',
+                "verbose_name": "发送记录",
+                "verbose_name_plural": "发送记录",
             },
         ),
         migrations.CreateModel(
-            name='AlertSettings',
+            name="AlertSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('thresholds', models.JSONField(blank=True, default=dict, verbose_name='阈值')),
-                ('risk_list', models.JSONField(blank=True, default=list, verbose_name='风险名单')),
-                ('risk_list_name', models.CharField(blank=True, default='', max_length=255, verbose_name='风险名单文件')),
-                ('risk_list_uploaded_at', models.DateTimeField(blank=True, null=True, verbose_name='风险名单上传时间')),
-                ('calendar', models.JSONField(blank=True, default=dict, verbose_name='节假日日历')),
-                ('calendar_uploaded_at', models.DateTimeField(blank=True, null=True, verbose_name='日历上传时间')),
-                ('company', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='alert_settings', to='companies.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("thresholds", models.JSONField(blank=True, default=dict, verbose_name="阈值")),
+                ("risk_list", models.JSONField(blank=True, default=list, verbose_name="风险名单")),
+                (
+                    "risk_list_name",
+                    models.CharField(
+                        blank=True, default="", max_length=255, verbose_name="风险名单文件"
+                    ),
+                ),
+                (
+                    "risk_list_uploaded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="风险名单上传时间"),
+                ),
+                ("calendar", models.JSONField(blank=True, default=dict, verbose_name="节假日日历")),
+                (
+                    "calendar_uploaded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="日历上传时间"),
+                ),
+                (
+                    "company",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alert_settings",
+                        to="companies.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预警设置',
-                'verbose_name_plural': '预警设置',
+                "verbose_name": "预警设置",
+                "verbose_name_plural": "预警设置",
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='代码')),
-                ('severity', models.CharField(max_length=16, verbose_name='严重程度')),
-                ('subject', models.CharField(max_length=255, verbose_name='对象')),
-                ('message', models.TextField(verbose_name='说明')),
-                ('message_en', models.TextField(blank=True, default='', verbose_name='Message')),
-                ('values', models.JSONField(blank=True, default=dict, verbose_name='数值')),
-                ('invoices', models.JSONField(blank=True, default=list, verbose_name='发票')),
-                ('status', models.CharField(choices=[('open', '未处理 · Open'), ('acknowledged', '已确认 · Acknowledged'), ('resolved', '已解决 · Resolved')], default='open', max_length=16, verbose_name='状态')),
-                ('occurrences', models.PositiveIntegerField(default=1, verbose_name='出现次数')),
-                ('first_seen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='首次发现')),
-                ('last_seen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='最近发现')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='companies.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, verbose_name="代码")),
+                ("severity", models.CharField(max_length=16, verbose_name="严重程度")),
+                ("subject", models.CharField(max_length=255, verbose_name="对象")),
+                ("message", models.TextField(verbose_name="说明")),
+                ("message_en", models.TextField(blank=True, default="", verbose_name="Message")),
+                ("values", models.JSONField(blank=True, default=dict, verbose_name="数值")),
+                ("invoices", models.JSONField(blank=True, default=list, verbose_name="发票")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "未处理 · Open"),
+                            ("acknowledged", "已确认 · Acknowledged"),
+                            ("resolved", "已解决 · Resolved"),
+                        ],
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("occurrences", models.PositiveIntegerField(default=1, verbose_name="出现次数")),
+                (
+                    "first_seen_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="首次发现"
+                    ),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="最近发现"
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alerts",
+                        to="companies.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预警',
-                'verbose_name_plural': '预警',
-                'ordering': ('-last_seen_at', '-pk'),
-                'indexes': [models.Index(fields=['company', 'status', '-last_seen_at'], name='alerts_aler_company_a95670_idx')],
-                'constraints': [models.UniqueConstraint(fields=('company', 'code', 'subject'), name='alert_one_per_subject'), models.CheckConstraint(condition=models.Q(('status__in', ['open', 'acknowledged', 'resolved'])), name='alert_status_valid')],
+                "verbose_name": "预警",
+                "verbose_name_plural": "预警",
+                "ordering": ("-last_seen_at", "-pk"),
+                "indexes": [
+                    models.Index(
+                        fields=["company", "status", "-last_seen_at"],
+                        name="alerts_aler_company_a95670_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("company", "code", "subject"), name="alert_one_per_subject"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "acknowledged", "resolved"])),
+                        name="alert_status_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='alertchannel',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['email', 'webhook', 'wecom', 'dingtalk', 'feishu'])), name='alert_channel_kind_valid'),
+            model_name="alertchannel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["email", "webhook", "wecom", "dingtalk", "feishu"])
+                ),
+                name="alert_channel_kind_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='alertdelivery',
-            index=models.Index(fields=['channel', '-sent_at'], name='alerts_aler_channel_8c4ed0_idx'),
+            model_name="alertdelivery",
+            index=models.Index(
+                fields=["channel", "-sent_at"], name="alerts_aler_channel_8c4ed0_idx"
+            ),
         ),
     ]

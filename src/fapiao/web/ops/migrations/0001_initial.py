@@ -5,48 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job_name', models.CharField(db_index=True, max_length=64, verbose_name='作业')),
-                ('started_at', models.DateTimeField(verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(verbose_name='结束时间')),
-                ('succeeded', models.BooleanField(verbose_name='成功')),
-                ('detail', models.TextField(blank=True, default='', verbose_name='说明')),
-                ('worker', models.CharField(blank=True, default='', max_length=200, verbose_name='执行者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job_name", models.CharField(db_index=True, max_length=64, verbose_name="作业")),
+                ("started_at", models.DateTimeField(verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(verbose_name="结束时间")),
+                ("succeeded", models.BooleanField(verbose_name="成功")),
+                ("detail", models.TextField(blank=True, default="", verbose_name="说明")),
+                (
+                    "worker",
+                    models.CharField(blank=True, default="", max_length=200, verbose_name="执行者"),
+                ),
             ],
             options={
-                'verbose_name': '作业记录',
-                'verbose_name_plural': '作业记录',
-                'indexes': [models.Index(fields=['job_name', '-finished_at'], name='ops_jobrun_recent')],
+                "verbose_name": "作业记录",
+                "verbose_name_plural": "作业记录",
+                "indexes": [
+                    models.Index(fields=["job_name", "-finished_at"], name="ops_jobrun_recent")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScheduledJob',
+            name="ScheduledJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='作业')),
-                ('interval_seconds', models.PositiveIntegerField(blank=True, null=True, verbose_name='间隔（秒）')),
-                ('daily_at', models.TimeField(blank=True, null=True, verbose_name='每日时间（北京时间）')),
-                ('last_run_at', models.DateTimeField(blank=True, null=True, verbose_name='上次运行')),
-                ('next_run_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='下次运行')),
-                ('locked_until', models.DateTimeField(blank=True, null=True, verbose_name='租约到期')),
-                ('locked_by', models.CharField(blank=True, default='', max_length=200, verbose_name='租约持有者')),
-                ('last_succeeded', models.BooleanField(blank=True, null=True, verbose_name='上次成功')),
-                ('last_error', models.TextField(blank=True, default='', verbose_name='上次错误')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="作业")),
+                (
+                    "interval_seconds",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="间隔（秒）"),
+                ),
+                (
+                    "daily_at",
+                    models.TimeField(blank=True, null=True, verbose_name="每日时间（北京时间）"),
+                ),
+                (
+                    "last_run_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="上次运行"),
+                ),
+                (
+                    "next_run_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="下次运行"
+                    ),
+                ),
+                (
+                    "locked_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="租约到期"),
+                ),
+                (
+                    "locked_by",
+                    models.CharField(
+                        blank=True, default="", max_length=200, verbose_name="租约持有者"
+                    ),
+                ),
+                (
+                    "last_succeeded",
+                    models.BooleanField(blank=True, null=True, verbose_name="上次成功"),
+                ),
+                ("last_error", models.TextField(blank=True, default="", verbose_name="上次错误")),
             ],
             options={
-                'verbose_name': '定时作业',
-                'verbose_name_plural': '定时作业',
-                'constraints': [models.CheckConstraint(condition=models.Q(('interval_seconds__isnull', False), ('daily_at__isnull', False), _connector='OR'), name='scheduled_job_has_a_schedule')],
+                "verbose_name": "定时作业",
+                "verbose_name_plural": "定时作业",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("interval_seconds__isnull", False),
+                            ("daily_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="scheduled_job_has_a_schedule",
+                    )
+                ],
             },
         ),
     ]
