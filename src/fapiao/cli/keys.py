@@ -107,3 +107,14 @@ def rotate(
             )
     except FapiaoError as exc:
         fail_with(exc)
+
+
+def startup_check() -> None:
+    """Servers and workers call this first: a wrong, missing or conflicting key stops them here."""
+    django_setup()
+    from fapiao.web.keys.keyring import keyring_check
+
+    try:
+        keyring_check()
+    except FapiaoError as exc:
+        fail_with(exc)

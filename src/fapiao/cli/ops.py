@@ -14,6 +14,7 @@ from rich.table import Table
 
 from fapiao.cli.common import console, fail
 from fapiao.cli.db import company_by_tax_id, django_setup, nfkc
+from fapiao.cli.keys import startup_check as keys_startup_check
 
 company_app = typer.Typer(
     help="公司 · Companies.", no_args_is_help=True, add_completion=False, rich_markup_mode="rich"
@@ -78,6 +79,7 @@ def worker(
 ) -> None:
     """运行后台任务（django-tasks 数据库队列） · Run background tasks from the database queue."""
     django_setup()
+    keys_startup_check()
     from django.core.management import call_command
 
     options: dict[str, object] = {
@@ -93,6 +95,8 @@ def worker(
         call_command("db_worker", **options)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+    finally:
+        stop.set()
 
 
 @company_app.command("create")

@@ -20,6 +20,7 @@ import typer
 from fapiao import config
 from fapiao.cli.common import console
 from fapiao.cli.db import django_setup, migrate
+from fapiao.cli.keys import startup_check as keys_startup_check
 
 
 def register(app: typer.Typer) -> None:
@@ -83,6 +84,7 @@ def serve(
     port = port if port is not None else config.int_setting("FAPIAO_PORT", 8000)
     if run_migrations:
         migrate()
+    keys_startup_check()
     server = make_server(host, port, build_application())
     from django.conf import settings
 

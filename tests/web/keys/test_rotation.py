@@ -6,6 +6,7 @@ import base64
 import os
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from fapiao.cli.main import app
@@ -111,3 +112,16 @@ def test_a_key_in_the_environment_that_is_not_base64_is_refused(company, user, m
     monkeypatch.setenv("FAPIAO_MASTER_KEY", base64.b64encode(b"short").decode())
     keyring_reset()
     assert runner.invoke(app, ["keys", "check"]).exit_code == 2
+
+
+def test_servers_refuse_to_start_without_the_key(company, user, key_file):
+    from fapiao.cli.keys import startup_check
+
+    _files(company, user, 1)
+    key_file.unlink()
+    keyring_reset()
+    result = runner.invoke(app, ["keys", "check"])
+    assert result.exit_code == 2
+    assert "FAPIAO_MASTER_KEY" in result.output
+    with pytest.raises(typer.Exit):
+        startup_check()
