@@ -7,6 +7,7 @@ They use the same services and selectors as the pages; ``--company`` takes the c
 from __future__ import annotations
 
 import json
+import threading
 from typing import Annotated
 
 import typer
@@ -76,12 +77,25 @@ def worker(
     max_tasks: Annotated[
         int | None, typer.Option(help="最多执行的任务数 · stop after this many tasks")
     ] = None,
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--scheduler/--no-scheduler",
+            help="同时每分钟运行定时作业（备份等；--batch 时不运行） · also run the periodic jobs "
+            "every minute (backups, …; not with --batch)",
+        ),
+    ] = True,
 ) -> None:
     """运行后台任务（django-tasks 数据库队列） · Run background tasks from the database queue."""
     django_setup()
     keys_startup_check()
     from django.core.management import call_command
 
+    from fapiao.web.ops.scheduler import scheduler_thread
+
+    stop = threading.Event()
+    if scheduler and not batch:
+        scheduler_thread(stop)
     options: dict[str, object] = {
         "queue_name": queue,
         "interval": interval,
