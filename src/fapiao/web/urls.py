@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("fapiao.web.accounts.urls")),
     path("companies/", include("fapiao.web.companies.urls")),
     path("feedback/", include("fapiao.web.feedback.urls")),
+    path("audit/", include("fapiao.web.events.urls")),
     path("invoices/", include("fapiao.web.invoices.urls")),
     path("intake/", include("fapiao.web.intake.urls")),
     path("search/", include("fapiao.web.search.urls")),

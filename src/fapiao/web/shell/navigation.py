@@ -46,6 +46,7 @@ NAV: list[NavItem] = [
     NavItem(_("报销 · Claims"), "claims:list"),
     NavItem(_("接口令牌 · API tokens"), "api_tokens"),
     NavItem(_("预警 · Alerts"), "alerts:list"),
+    NavItem(_("审计日志 · Audit trail"), "events:list", ("admin", "viewer")),
 ]
 
 
