@@ -123,9 +123,7 @@ def test_a_truncated_archive_is_refused(tmp_path, keyring, members, keep):
         _open(archive, keyring, tmp_path)
 
 
-def test_a_wrong_checksum_in_the_manifest_is_refused_naming_the_member(
-    tmp_path, keyring, members
-):
+def test_a_wrong_checksum_in_the_manifest_is_refused_naming_the_member(tmp_path, keyring, members):
     manifest = build_manifest(members, vendor="sqlite", counts={})
     manifest["members"]["files/1/ab/a"]["sha256"] = "0" * 64
     archive = tmp_path / "b.fpbak"

@@ -15,7 +15,7 @@ from fapiao.web.ops.errors import BackupUnsupportedError, RestoreTargetNotEmptyE
 from fapiao.web.ops.models import JobRun
 from fapiao.web.ops.restore import RestoreTarget, restore_into
 from fapiao.web.ops.services import backup_create
-from fapiao.web.ops.snapshot import pg_conninfo, pg_connect
+from fapiao.web.ops.snapshot import pg_connect, pg_conninfo
 from web.ops.seed import seed_instance
 from web.ops.tables import all_rows
 
@@ -81,7 +81,7 @@ def test_sqlite_backup_then_restore_reproduces_every_row_and_file(tmp_path, mast
 def test_postgresql_backup_then_restore_reproduces_every_row_and_file(tmp_path, master_key):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
-    made, before_rows, before_files, archive, result = _backup(tmp_path)
+    _, before_rows, before_files, archive, result = _backup(tmp_path)
     assert result.manifest["vendor"] == "postgresql"
     admin = pg_conninfo(connection.settings_dict)
     scratch = f"fapiao_backup_test_{secrets.token_hex(6)}"
