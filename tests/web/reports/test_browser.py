@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from web.companies.factories import UserFactory
@@ -23,6 +24,8 @@ def page(live_server: Any, company: Any, tmp_path: Path, monkeypatch: pytest.Mon
     """A logged-in Chromium page on the live server (skipped when Chromium is absent)."""
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip("Debian's chromium package is not installed (/usr/bin/chromium)")
+    if connection.vendor != "sqlite":
+        pytest.skip("browser tests run on SQLite: the live server's threads hold PostgreSQL open")
     sync_api = pytest.importorskip("playwright.sync_api")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's loop
     client = Client()
