@@ -185,6 +185,48 @@ SETTINGS: tuple[Setting, ...] = (
         "访问 /metrics 所需的令牌（请求头 Authorization: Bearer <令牌>）",
         "Token required by /metrics (header Authorization: Bearer <token>)",
     ),
+    Setting(
+        "FAPIAO_STORAGE",
+        "filesystem",
+        "原始文件存储：filesystem（$FAPIAO_DATA_DIR/files，可为 NFS 共享目录）或 s3",
+        "Where originals live: filesystem ($FAPIAO_DATA_DIR/files, may be an NFS share) or s3",
+    ),
+    Setting(
+        "FAPIAO_S3_BUCKET", "(none)", "S3 存储桶（FAPIAO_STORAGE=s3 时必填）", "S3 bucket (required)"
+    ),
+    Setting(
+        "FAPIAO_S3_ENDPOINT_URL",
+        "(AWS)",
+        "S3 兼容服务地址，例如 MinIO 的 https://minio.example:9000",
+        "S3-compatible endpoint, e.g. MinIO's https://minio.example:9000",
+    ),
+    Setting("FAPIAO_S3_REGION", "(boto3 default)", "S3 区域", "S3 region"),
+    Setting("FAPIAO_S3_PREFIX", "files", "存储桶内的路径前缀", "Key prefix inside the bucket"),
+    Setting(
+        "FAPIAO_S3_ACCESS_KEY_ID",
+        "(boto3 credential chain)",
+        "S3 访问密钥 ID（不设则用 boto3 的凭证链）",
+        "S3 access key id (unset: boto3's credential chain)",
+    ),
+    Setting(
+        "FAPIAO_S3_SECRET_ACCESS_KEY",
+        "(boto3 credential chain)",
+        "S3 访问密钥",
+        "S3 secret access key",
+    ),
+    Setting(
+        "FAPIAO_INTAKE_LEASE_SECONDS",
+        "300",
+        "解析租约：超过此秒数仍在“解析中”或“排队中”而无任务的文件被重新排队",
+        "Parse lease: files parsing (or queued with no task) longer than this are re-enqueued",
+    ),
+    Setting(
+        "FAPIAO_FAULT_CHECKPOINT",
+        "(unset)",
+        "仅供故障测试：name:count，第 count 次到达检查点 name 时进程以 SIGKILL 自杀",
+        "Fault tests only: name:count kills the process (SIGKILL) the count-th time it reaches "
+        "checkpoint name",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -105,8 +105,10 @@ def worker(
     }
     if max_tasks is not None:
         options["max_tasks"] = max_tasks
+    from fapiao.web.intake.recovery import worker_run  # lost imports first; DB back-off
+
     try:
-        call_command("db_worker", **options)
+        worker_run(lambda: call_command("db_worker", **options))
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
     finally:

@@ -22,6 +22,7 @@ from fapiao.core.rules.base import RuleContext, validate
 from fapiao.core.schema import invoice_from_dict
 from fapiao.web.companies.models import Company, Membership, Role
 from fapiao.web.events.services import event_record
+from fapiao.web.faults import checkpoint
 from fapiao.web.intake.archives import zip_members
 from fapiao.web.intake.models import (
     BatchKind,
@@ -70,6 +71,7 @@ def writable_companies(*, user: AbstractBaseUser) -> list[Company]:
 def _enqueue(item_id: int) -> None:
     from fapiao.web.intake.tasks import parse_intake_item
 
+    checkpoint("before_enqueue")
     parse_intake_item.enqueue(item_id)
 
 

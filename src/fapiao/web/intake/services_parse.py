@@ -9,6 +9,7 @@ which merges the same invoice read from another format, so running it again chan
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import posixpath
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fapiao import config
 from fapiao.core.errors import FapiaoError
 from fapiao.core.invoice import Direction as CoreDirection
 from fapiao.core.invoice import Invoice
@@ -26,6 +28,7 @@ from fapiao.core.rules.base import RuleContext, validate
 from fapiao.core.schema import invoice_to_dict
 from fapiao.web.companies.models import Company
 from fapiao.web.events.services import event_record
+from fapiao.web.faults import checkpoint
 from fapiao.web.intake.archives import read_member
 from fapiao.web.intake.ledger import ledger_invoices
 from fapiao.web.intake.models import (
@@ -174,10 +177,13 @@ def _parse_files(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, Co
     result = parse_bytes(
         content, filename=filename or None, options=ParseOptions(company_tax_id=own)
     )
+    checkpoint("parsed")
     outcome.file_format = result.format.value
     outcome.errors.extend(error.as_dict() for error in result.errors)
     file_format = None if result.format is FileFormat.ZIP else result.format.value
     for index, parsed in enumerate(result.invoices):
+        if index:
+            checkpoint("mid_save")
         _save(
             item=item,
             outcome=outcome,
@@ -202,6 +208,8 @@ def _parse_ledger(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, C
     outcome.file_format = table.format.value
     IntakeItem.objects.filter(pk=item.pk).update(rows_total=len(invoices))
     for done, (row, invoice) in enumerate(invoices, start=1):
+        if done > 1:
+            checkpoint("mid_save")
         _save(
             item=item,
             outcome=outcome,
@@ -220,8 +228,18 @@ def _parse_ledger(item: IntakeItem, outcome: _Outcome, companies: Mapping[str, C
             )
 
 
+def parse_lease() -> dt.timedelta:
+    """How long a worker's claim on a parsing item holds (``FAPIAO_INTAKE_LEASE_SECONDS``)."""
+    return dt.timedelta(seconds=config.int_setting("FAPIAO_INTAKE_LEASE_SECONDS", 300))
+
+
 def intake_item_process(*, item_id: int) -> IntakeItem:
-    """Parse one uploaded file and save what it holds; a finished item is left as it is."""
+    """Parse one uploaded file and save what it holds; a finished item is left as it is.
+
+    A worker that died leaves the item parsing (its task claimed for ever): once the lease has run
+    out :func:`fapiao.web.intake.recovery.intake_recover` enqueues it again and this parses it
+    again, merging into what the dead run saved.
+    """
     with transaction.atomic(durable=True):
         item = (
             IntakeItem.objects.select_for_update(of=("self",))
@@ -253,6 +271,7 @@ def intake_item_process(*, item_id: int) -> IntakeItem:
                 f"Processing the file failed: {type(exc).__name__}",
             )
         )
+    checkpoint("saved")
     with transaction.atomic(durable=True):
         item = (
             IntakeItem.objects.select_for_update(of=("self",))

@@ -17,6 +17,7 @@ from django.db import transaction
 from fapiao.core.invoice import Invoice
 from fapiao.web.companies.models import Company
 from fapiao.web.events.services import event_record
+from fapiao.web.faults import checkpoint
 from fapiao.web.invoices.conversion import identity_key, invoice_to_core
 from fapiao.web.invoices.merging import record_create, record_merge, record_snapshot
 from fapiao.web.invoices.models import (
@@ -64,6 +65,7 @@ def stored_file_create(
         if existing is not None:
             return existing, False
         write_once(files_root() / relative, content)
+        checkpoint("file_stored")
         stored = StoredFile.objects.create(
             company=company,
             sha256=sha256,
