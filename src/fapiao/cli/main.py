@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backup",
     "audit",
     "keys",
+    "demo",
 )
 """Modules under ``fapiao.cli`` whose ``register(app)`` adds their commands."""
 
