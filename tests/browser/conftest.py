@@ -96,7 +96,7 @@ class Browsing:
     base_url: str
     shots: Path
     errors: list[str]
-    step: int = 0
+    steps: list[str]
 
     def goto(self, path: str) -> Any:
         response = self.page.goto(self.base_url + path)
@@ -104,8 +104,8 @@ class Browsing:
 
     def shot(self, name: str) -> Path:
         """A full-page screenshot, numbered in the order the test takes them."""
-        self.step += 1
-        target = self.shots / f"{self.step:02d}-{name}.png"
+        self.steps.append(name)
+        target = self.shots / f"{len(self.steps):02d}-{name}.png"
         self.page.screenshot(path=str(target), full_page=True)
         return target
 
@@ -121,6 +121,7 @@ class Browser:
         self.base_url = live_server.url
         self.shots = _screenshot_dir(request)
         self.opened: list[Browsing] = []
+        self.steps: list[str] = []
 
     def open(self, user: Any = None, company: Company | None = None, role: Any = None) -> Browsing:
         """A fresh context; with ``user`` it is logged in (``company`` current, 2FA verified)."""
@@ -146,7 +147,7 @@ class Browser:
             ),
         )
         page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url} {r.failure}"))
-        browsing = Browsing(context, page, self.base_url, self.shots, errors)
+        browsing = Browsing(context, page, self.base_url, self.shots, errors, self.steps)
         self.opened.append(browsing)
         return browsing
 
