@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ from web.alerts.receiver import Receiver, receiver
 
 
 @pytest.fixture(autouse=True)
-def master_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def master_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """A fresh master key for each test (never the developer's own key file)."""
     monkeypatch.setenv("FAPIAO_MASTER_KEY", generate_keyring("alerts-test").to_text())
+    monkeypatch.setenv("FAPIAO_MASTER_KEY_FILE", str(tmp_path / "no-such.key"))
     keyring_reset()
     yield
     keyring_reset()

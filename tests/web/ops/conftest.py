@@ -17,6 +17,7 @@ def master_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Any) -
     """A fresh master key in FAPIAO_MASTER_KEY and FAPIAO_DATA_DIR in the test's folder."""
     keyring = generate_keyring("test")
     monkeypatch.setenv("FAPIAO_MASTER_KEY", keyring.to_text())
+    monkeypatch.setenv("FAPIAO_MASTER_KEY_FILE", str(tmp_path / "no-such.key"))
     data = tmp_path / "data"
     data.mkdir()
     settings.DATA_DIR = data
