@@ -11,6 +11,7 @@ are dropped and replaced by geometry, which also collapses PDFs that space every
 from __future__ import annotations
 
 import functools
+import itertools
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -111,7 +112,8 @@ def normalize(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=16384)
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
+    """NFKC-normalised text without whitespace and control characters (cached)."""
     value = normalize(text)
     return "".join(ch for ch in value if not ch.isspace() and unicodedata.category(ch) != "Cc")
 
@@ -120,7 +122,7 @@ def make_glyph(
     text: str, box: tuple[float, float, float, float], score: float = 1.0
 ) -> Glyph | None:
     """A normalised glyph, or None for whitespace and control characters."""
-    value = _clean(text)
+    value = clean_text(text)
     if not value:
         return None
     x0, y0, x1, y1 = box
@@ -155,39 +157,50 @@ def split_box(text: str, quad: Sequence[tuple[float, float]], score: float = 1.0
     return glyphs
 
 
+def _reading_order(glyph: Glyph) -> tuple[float, float]:
+    return (glyph.y0 + glyph.y1) / 2, glyph.x0
+
+
 def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     """Group glyphs into lines by vertical overlap, top to bottom, each sorted left to right."""
-    ordered = sorted(glyphs, key=lambda g: (g.cy, g.x0))
-    typical = statistics.median(g.height for g in ordered) if ordered else 0.0
-    small = [g for g in ordered if g.height < 0.45 * typical]
+    ordered = sorted(glyphs, key=_reading_order)
+    heights = [g.y1 - g.y0 for g in ordered]
+    typical = statistics.median(heights) if ordered else 0.0
+    cut = 0.45 * typical
+    small: list[Glyph] = []
     lines: list[Line] = []
     active: list[list[Any]] = []
     bands: list[list[Any]] = []
-    for glyph in ordered:
-        if glyph.height < 0.45 * typical:
+    for glyph, g_height in zip(ordered, heights, strict=True):
+        if g_height < cut:
+            small.append(glyph)
             continue
-        active = [band for band in active if band[1] > glyph.y0]
-        best: tuple[float, list[Any]] | None = None
+        g_top, g_bottom = glyph.y0, glyph.y1
+        g_cy = (g_top + g_bottom) / 2
+        if active:
+            active = [band for band in active if band[1] > g_top]
+        best: list[Any] | None = None
+        best_ratio = 0.0
         for band in active:
             top, bottom = band[0], band[1]
             height = bottom - top
-            overlap = min(bottom, glyph.y1) - max(top, glyph.y0)
-            ratio = overlap / max(min(height, glyph.height), 1e-6)
-            if abs(glyph.cy - (top + bottom) / 2) >= 0.6 * min(height, glyph.height):
-                ratio = 0.0
-            if ratio >= 0.5 and (best is None or ratio > best[0]):
-                best = (ratio, band)
+            least = height if height < g_height else g_height
+            if abs(g_cy - (top + bottom) / 2) >= 0.6 * least:
+                continue
+            overlap = (bottom if bottom < g_bottom else g_bottom) - (top if top > g_top else g_top)
+            ratio = overlap / (least if least > 1e-6 else 1e-6)
+            if ratio >= 0.5 and (best is None or ratio > best_ratio):
+                best, best_ratio = band, ratio
         if best is None:
             line = Line([glyph])
             lines.append(line)
-            band = [glyph.y0, glyph.y1, line]
+            band = [g_top, g_bottom, line]
             active.append(band)
             bands.append(band)
         else:
-            band = best[1]
-            band[2].glyphs.append(glyph)
-            if glyph.height >= 0.45 * (band[1] - band[0]):
-                band[0], band[1] = min(band[0], glyph.y0), max(band[1], glyph.y1)
+            best[2].glyphs.append(glyph)
+            if g_height >= 0.45 * (best[1] - best[0]):
+                best[0], best[1] = min(best[0], g_top), max(best[1], g_bottom)
     for glyph in small:
         near = [
             (abs(glyph.cy - (b[0] + b[1]) / 2), b)
@@ -202,9 +215,13 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
             bands.append([glyph.y0, glyph.y1, line])
     lines.sort(key=lambda line: line.cy)
     for line in lines:
-        line.glyphs.sort(key=lambda g: g.x0)
+        line.glyphs.sort(key=_left)
         line.glyphs = _drop_overprints(line.glyphs)
     return lines
+
+
+def _left(glyph: Glyph) -> float:
+    return glyph.x0
 
 
 def _drop_overprints(glyphs: list[Glyph]) -> list[Glyph]:
@@ -238,13 +255,14 @@ class Spacing:
 
 def measure(lines: Sequence[Line]) -> Spacing:
     """The page's spacing: median glyph height and median small gap between neighbours."""
-    heights = [g.height for line in lines for g in line.glyphs if g.height > 0]
+    heights = [h for line in lines for g in line.glyphs if (h := g.y1 - g.y0) > 0]
     height = statistics.median(heights) if heights else 10.0
     ratios: list[float] = []
     for line in lines:
-        for a, b in zip(line.glyphs, line.glyphs[1:], strict=False):
+        glyphs = line.glyphs
+        for a, b in itertools.pairwise(glyphs):
             gap = b.x0 - a.x1
-            h = max(a.height, b.height, 1e-6)
+            h = max(a.y1 - a.y0, b.y1 - b.y0, 1e-6)
             if -0.2 * h < gap < 3.5 * h:
                 ratios.append(max(gap, 0.0) / h)
     return Spacing(height, statistics.median(ratios) if ratios else 0.0)

@@ -11,6 +11,7 @@ nearest on its left whose vertical span covers it.  See formats.md §6.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -26,8 +27,8 @@ from fapiao.core.parsing.layout import (
     Spacing,
     Token,
     build_lines,
+    clean_text,
     group_lines,
-    make_glyph,
     tokenize,
 )
 from fapiao.core.parsing.pdf_layout_items import header_columns, read_items
@@ -41,22 +42,51 @@ _RED_LEGACY = re.compile(r"对应正数发票代码:?(\d{10,12})号码:?(\d{8})"
 _RED_CONFIRM = re.compile(r"红字发票信息确认单编号:?(\d{8,20})")
 
 
+def _page_codes(raw: Any, count: int) -> list[int]:
+    """The character codes of a text page, one per character index (one C call when possible)."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    codes = list(buffer[:count])
+    if written != count + 1 or any(0xD800 <= code <= 0xDFFF for code in codes):
+        get_unicode = pdfium_c.FPDFText_GetUnicode
+        codes = [get_unicode(raw, i) for i in range(count)]
+    return codes
+
+
 def page_glyphs(page: Any) -> list[Glyph]:
-    """The glyphs of a pypdfium2 page with boxes in top-down points."""
+    """The glyphs of a pypdfium2 page with boxes in top-down points.
+
+    Calls pdfium's C functions directly with reused out-parameters: the text layer is the hot
+    path of PDF parsing and the per-character Python wrapper costs more than the C call.
+    """
     height = float(page.get_height())
     textpage = page.get_textpage()
     glyphs: list[Glyph] = []
+    left, right, bottom, top = (
+        ctypes.c_double(),
+        ctypes.c_double(),
+        ctypes.c_double(),
+        ctypes.c_double(),
+    )
+    refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+    texts: dict[int, str] = {}
     try:
         raw = textpage.raw
         count = pdfium_c.FPDFText_CountChars(raw)
-        for i in range(count):
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        get_box = pdfium_c.FPDFText_GetCharBox
+        for i, code in enumerate(_page_codes(raw, count) if count > 0 else ()):
             if code <= 32 or 0xD800 <= code <= 0xDFFF:
                 continue
-            left, bottom, right, top = textpage.get_charbox(i)
-            glyph = make_glyph(chr(code), (left, height - top, right, height - bottom))
-            if glyph is not None and glyph.height > 0:
-                glyphs.append(glyph)
+            text = texts.get(code)
+            if text is None:
+                text = texts[code] = clean_text(chr(code))
+            if not text or not get_box(raw, i, *refs):
+                continue
+            y0, y1 = height - top.value, height - bottom.value
+            if y0 == y1:
+                continue
+            x0, x1 = left.value, right.value
+            glyphs.append(Glyph(text, min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
     finally:
         textpage.close()
     return glyphs
@@ -64,8 +94,9 @@ def page_glyphs(page: Any) -> list[Glyph]:
 
 def _stack(glyphs: Sequence[Glyph], start: Glyph, height: float) -> list[Glyph]:
     """Glyphs stacked vertically below ``start`` (a vertical block label)."""
-    column = [g for g in glyphs if abs(g.cx - start.cx) < 0.6 * height and g.cy > start.cy]
-    column.sort(key=lambda g: g.y0)
+    cx2, cy2, reach = start.x0 + start.x1, start.y0 + start.y1, 1.2 * height
+    column = [g for g in glyphs if abs(g.x0 + g.x1 - cx2) < reach and g.y0 + g.y1 > cy2]
+    column.sort(key=_top)
     chain = [start]
     for glyph in column:
         gap = glyph.y0 - chain[-1].y1
@@ -74,6 +105,10 @@ def _stack(glyphs: Sequence[Glyph], start: Glyph, height: float) -> list[Glyph]:
         if gap >= -0.5 * height and glyph.cy > chain[-1].cy + 0.5 * height:
             chain.append(glyph)
     return chain
+
+
+def _top(glyph: Glyph) -> float:
+    return glyph.y0
 
 
 def _markers(reader: Reader) -> list[tuple[str, float, float, float]]:

@@ -142,6 +142,7 @@ class Reader:
         self.glyphs = glyphs
         self.hits = find_hits(lines)
         self.scores: dict[str, float] = {}
+        self._labelled = {(h.line, h.token) for h in self.hits if h.start == 0}
 
     def first(self, key: str) -> Hit | None:
         return next((h for h in self.hits if h.key == key), None)
@@ -163,7 +164,7 @@ class Reader:
             if h.line == hit.line and h.token > hit.token and h.start == 0
         ]
         limit = min(stops) if stops else float("inf")
-        labelled = {(h.line, h.token) for h in self.hits if h.start == 0}
+        labelled = self._labelled
         found: list[tuple[float, Token]] = []
         for li in range(max(0, hit.line - 3), min(len(self.lines), hit.line + 4)):
             line = self.lines[li]
