@@ -44,6 +44,15 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 TIMEOUT_MS = 20_000
+# Reports each Content-Security-Policy violation on the console with the element that caused it
+# (Chromium's own console line names neither the element nor the attribute).
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const t = e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 300) : String(e.target);
+  console.error(`CSP violation: ${e.violatedDirective} blocked=${e.blockedURI} ` +
+                `source=${e.sourceFile}:${e.lineNumber} sample=${e.sample} element=${t}`);
+}, true);
+"""
 
 
 @pytest.fixture(scope="package")
@@ -106,7 +115,7 @@ class Browsing:
         """A full-page screenshot, numbered in the order the test takes them."""
         self.steps.append(name)
         target = self.shots / f"{len(self.steps):02d}-{name}.png"
-        self.page.screenshot(path=str(target), full_page=True)
+        self.page.screenshot(path=str(target), full_page=True, caret="initial")
         return target
 
     def assert_clean(self) -> None:
@@ -127,6 +136,7 @@ class Browser:
         """A fresh context; with ``user`` it is logged in (``company`` current, 2FA verified)."""
         context = self.chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(CSP_REPORTER)
         if user is not None:
             client = Client()
             login_as(client, user, company, role)
