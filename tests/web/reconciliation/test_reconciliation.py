@@ -14,7 +14,11 @@ from fapiao.web.events.models import Event
 from fapiao.web.invoices.models import InvoiceRecord, StoredFile
 from fapiao.web.invoices.workflow_errors import WorkflowError
 from fapiao.web.reconciliation.models import ReconciliationResult, ReconciliationRun
-from fapiao.web.reconciliation.services import reconciliation_result_apply, reconciliation_run
+from fapiao.web.reconciliation.services import (
+    reconciliation_process,
+    reconciliation_result_apply,
+    reconciliation_run,
+)
 from web.companies.factories import UserFactory
 from web.helpers import login_as
 from web.invoices.factories import InvoiceRecordFactory
@@ -78,7 +82,10 @@ def scenario(company, clerk):
     }
 
 
-def _upload(client: Client, data: bytes, direction: str = "purchase"):
+def _upload(client: Client, data: bytes, direction: str = "purchase", capture=None):
+    if capture is not None:  # the task is enqueued after commit and runs at once under pytest
+        with capture(execute=True):
+            return _upload(client, data, direction)
     return client.post(
         "/reconciliation/",
         {
@@ -89,9 +96,11 @@ def _upload(client: Client, data: bytes, direction: str = "purchase"):
     )
 
 
-def test_upload_runs_and_shows_results_by_category(client, company, clerk, scenario):
+def test_upload_runs_and_shows_results_by_category(
+    client, company, clerk, scenario, django_capture_on_commit_callbacks
+):
     login_as(client, clerk, company)
-    response = _upload(client, scenario["xlsx"])
+    response = _upload(client, scenario["xlsx"], capture=django_capture_on_commit_callbacks)
     assert response.status_code == 302
     run = ReconciliationRun.objects.get(company=company)
     assert response["Location"] == f"/reconciliation/{run.pk}/"
@@ -128,10 +137,10 @@ def test_upload_runs_and_shows_results_by_category(client, company, clerk, scena
 
 
 def test_apply_number_typo_corrects_the_record_and_keeps_the_original(
-    client, company, clerk, scenario
+    client, company, clerk, scenario, django_capture_on_commit_callbacks
 ):
     login_as(client, clerk, company)
-    _upload(client, scenario["xlsx"])
+    _upload(client, scenario["xlsx"], capture=django_capture_on_commit_callbacks)
     result = ReconciliationResult.objects.get(category="NUMBER_TYPO")
     original = scenario["typo"].number
     response = client.post(f"/reconciliation/results/{result.pk}/apply/")
@@ -192,9 +201,11 @@ def test_apply_amount_and_date_take_the_export_values(client, company, clerk, sc
     assert "DATE_MISMATCH" not in rerun.counts
 
 
-def test_missing_in_ledger_proposes_nothing_and_can_be_dismissed(client, company, clerk, scenario):
+def test_missing_in_ledger_proposes_nothing_and_can_be_dismissed(
+    client, company, clerk, scenario, django_capture_on_commit_callbacks
+):
     login_as(client, clerk, company)
-    _upload(client, scenario["xlsx"])
+    _upload(client, scenario["xlsx"], capture=django_capture_on_commit_callbacks)
     missing = ReconciliationResult.objects.get(category="MISSING_IN_LEDGER")
     response = client.post(f"/reconciliation/results/{missing.pk}/apply/", follow=True)
     assert "没有可一键应用的更正" in response.content.decode()
@@ -275,3 +286,19 @@ def test_the_export_updates_tax_status_and_old_records_stay_out(company, clerk, 
     assert not ReconciliationResult.objects.filter(run=run, category="MATCHED").exists()
     event = Event.objects.get(action="invoice.statuses_from_export", object_id=str(voided.pk))
     assert event.before == {"tax_status": "normal"}
+
+
+def test_a_queued_run_shows_its_status_and_is_processed_once(client, company, clerk, scenario):
+    login_as(client, clerk, company)
+    response = _upload(client, scenario["xlsx"])  # the task waits for the commit
+    run = ReconciliationRun.objects.get(company=company)
+    assert run.status == "queued"
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-run-status="queued"' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert reconciliation_process(run_id=run.pk, actor=clerk).status == "done"
+    again = reconciliation_process(run_id=run.pk, actor=clerk)  # idempotent
+    assert again.status == "done"
+    assert Event.objects.filter(action="reconciliation.run").count() == 1
+    assert ReconciliationResult.objects.filter(run=run).count() == 4
+    assert "hx-trigger" not in client.get(response["Location"]).content.decode()

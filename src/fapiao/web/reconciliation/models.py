@@ -23,6 +23,15 @@ class ResultStatus(models.TextChoices):
     DISMISSED = "dismissed", "已忽略"
 
 
+class RunStatus(models.TextChoices):
+    """运行状态 of a run: queued → running → done or failed (set by the run services only)."""
+
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "对账中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
 class ReconciliationRun(models.Model):
     """对账批次 (reconciliation run): one export against the company's records of one direction."""
 
@@ -40,6 +49,11 @@ class ReconciliationRun(models.Model):
     problem_count = models.PositiveIntegerField("问题数", default=0)
     counts = models.JSONField("各类数量", default=dict, blank=True)
     status_update = models.JSONField("状态更新", default=dict, blank=True)
+    status = models.CharField(
+        "运行状态", max_length=16, choices=RunStatus.choices, default=RunStatus.DONE
+    )
+    error = models.TextField("错误", blank=True, default="")
+    error_en = models.TextField("Error", blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -57,6 +71,10 @@ class ReconciliationRun(models.Model):
             models.CheckConstraint(
                 condition=models.Q(direction__in=Direction.values),
                 name="reconciliation_run_direction_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=RunStatus.values),
+                name="reconciliation_run_status_valid",
             ),
         )
         indexes = (models.Index(fields=("company", "-created_at"), name="recon_run_company_idx"),)

@@ -1,22 +1,21 @@
-"""Writes of reconciliation (对账): run an export against the records, apply or dismiss results.
+"""Writes of reconciliation (对账): queue an uploaded export, process the run.
 
-``reconciliation_run`` stores the uploaded export untouched (``stored_file_create``), lets the
-status service read the tax bureau's 发票状态 / 勾选 from it, builds the ledger from the company's
-records, calls :func:`fapiao.core.reconciliation.reconcile`, and saves the run with every result.
-``reconciliation_result_apply`` makes the proposed correction through the invoices app's
-``invoice_correct`` (provenance ``manual``, an ``invoice.corrected`` event keeping the values
-before), then marks the result applied with its own event.  Applying twice changes nothing.
+``reconciliation_queue`` stores the uploaded export untouched (``stored_file_create``) and
+queues a run; after commit ``reconciliation_run_task`` calls ``reconciliation_process``, which
+lets the status service read the tax bureau's 发票状态 / 勾选 from the export, builds the ledger
+from the company's records, calls :func:`fapiao.core.reconciliation.reconcile`, and saves the
+results.  Results are applied or dismissed in :mod:`fapiao.web.reconciliation.services_results`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 
 from fapiao import config
 from fapiao.core.errors import FapiaoError
@@ -30,48 +29,27 @@ from fapiao.core.reconciliation import (
 )
 from fapiao.core.reconciliation.normalize import parse_dates
 from fapiao.core.tabular.export import TaxExport, read_tax_export
-from fapiao.web.companies.models import Company, Role
-from fapiao.web.companies.selectors import membership_role
+from fapiao.web.companies.models import Company
 from fapiao.web.events.services import event_record, json_value
-from fapiao.web.invoices.conversion import identity_key, invoice_to_core
-from fapiao.web.invoices.models import Direction, InvoiceRecord
+from fapiao.web.invoices.models import Direction
 from fapiao.web.invoices.services import stored_file_create
-from fapiao.web.invoices.services_review import invoice_correct as _invoice_correct
-from fapiao.web.invoices.workflow_errors import NotPermittedError, WorkflowError
+from fapiao.web.invoices.services_status import invoice_statuses_from_export
+from fapiao.web.invoices.storage import read_original
+from fapiao.web.invoices.workflow_errors import WorkflowError
+from fapiao.web.reconciliation.checks import (
+    RUN_ROLES,
+    NothingToApplyError,
+    ReconciliationError,
+    require_member,
+)
 from fapiao.web.reconciliation.ledger import ledger_frame
 from fapiao.web.reconciliation.models import ReconciliationResult as ResultRow
-from fapiao.web.reconciliation.models import ReconciliationRun, ResultStatus
-from fapiao.web.reconciliation.proposals import proposed_changes
+from fapiao.web.reconciliation.models import ReconciliationRun, RunStatus
 
-RUN_ROLES = (Role.ADMIN, Role.CLERK, Role.REVIEWER)
 LEDGER_MARGIN = dt.timedelta(days=62)
 """Records issued this long before or after the export's period are reconciled too (a wrong
 开票日期 then shows as a date mismatch, not as missing); older ones stay out of the run."""
 _NONE = "（未填）"
-
-
-class ReconciliationError(WorkflowError):
-    """A reconciliation step that was refused or could not be done (对账失败)."""
-
-    code = "reconciliation.refused"
-
-
-class NothingToApplyError(ReconciliationError):
-    """The result proposes no change that could be applied (无可应用的更正)."""
-
-    code = "reconciliation.nothing_to_apply"
-
-
-def _require(*, company: Company, actor: AbstractBaseUser | None) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise NotPermittedError("此操作需要登录的用户", "This step needs a signed-in user")
-    role = membership_role(user=actor, company=company)
-    if role not in RUN_ROLES:
-        raise NotPermittedError(
-            "只有管理员、录入员或审核员可以对账",
-            "Only an admin, clerk or reviewer may reconcile",
-            role=role,
-        )
 
 
 def _read_export(content: bytes, filename: str) -> TaxExport:
@@ -88,10 +66,6 @@ def _apply_statuses(
     *, company: Company, export: TaxExport, actor: AbstractBaseUser | None, ip: str | None
 ) -> dict[str, Any]:
     """Tax and deduction status from the export (the status engineer's service), as a summary."""
-    try:
-        from fapiao.web.invoices.services_status import invoice_statuses_from_export
-    except ImportError:  # pragma: no cover - the status service ships with the invoices app
-        return {}
     try:
         applied = invoice_statuses_from_export(company=company, export=export, actor=actor, ip=ip)
     except WorkflowError as exc:
@@ -153,7 +127,7 @@ def _result_row(
     )
 
 
-def reconciliation_run(
+def reconciliation_queue(
     *,
     company: Company,
     direction: Direction | str,
@@ -164,14 +138,12 @@ def reconciliation_run(
     period: tuple[dt.date, dt.date] | None = None,
     ip: str | None = None,
 ) -> ReconciliationRun:
-    """对账: store the export, update statuses from it, reconcile, and save the run and results.
+    """上传: check the export can be read, store it untouched, and queue its reconciliation.
 
     The export's own direction (取得发票 / 开具发票) wins over ``direction`` when it states one.
-    The period defaults to the whole months the export covers; the ledger is the company's
-    records of that period and ``LEDGER_MARGIN`` around it.  Only results that are not MATCHED
-    are stored (MATCHED is counted in ``counts``).
+    The run is processed by ``reconciliation_run_task`` after commit.
     """
-    _require(company=company, actor=actor)
+    require_member(company=company, actor=actor)
     export = _read_export(content, filename)
     stated = export.direction
     chosen = Direction(stated.value if stated is not None else Direction(direction))
@@ -182,17 +154,111 @@ def reconciliation_run(
         content_type="application/octet-stream",
         actor=actor,
     )
+    with transaction.atomic(durable=True):
+        run = ReconciliationRun.objects.create(
+            company=company,
+            direction=chosen,
+            stored_file=stored,
+            export_kind=export.kind.value,
+            period_start=period[0] if period else None,
+            period_end=period[1] if period else None,
+            as_of=as_of or china_today(),
+            status=RunStatus.QUEUED,
+            created_by_id=actor.pk if actor is not None else None,
+        )
+        event_record(
+            company=company,
+            actor=actor,
+            action="reconciliation.queued",
+            obj=run,
+            before=None,
+            after={"direction": chosen.value, "file": stored.sha256, "name": filename},
+            ip=ip,
+        )
+        actor_id = actor.pk if actor is not None else None
+        transaction.on_commit(functools.partial(_enqueue, run.pk, actor_id, ip))
+    return run
+
+
+def _enqueue(run_id: int, actor_id: int | None, ip: str | None) -> None:
+    from fapiao.web.reconciliation.tasks import reconciliation_run_task
+
+    reconciliation_run_task.enqueue(run_id, actor_id, ip)
+
+
+def _claim(run_id: int) -> ReconciliationRun | None:
+    """The queued run, now marked running; None when another worker has it or it is done."""
+    with transaction.atomic(durable=True):
+        run = ReconciliationRun.objects.select_for_update().select_related("company").get(pk=run_id)
+        if run.status != RunStatus.QUEUED:
+            return None
+        run.status = RunStatus.RUNNING
+        run.save(update_fields=["status"])
+    return run
+
+
+def _fail(run: ReconciliationRun, exc: WorkflowError, actor: AbstractBaseUser | None) -> None:
+    with transaction.atomic(durable=True):
+        run.status = RunStatus.FAILED
+        run.error = exc.message
+        run.error_en = exc.message_en
+        run.save(update_fields=["status", "error", "error_en"])
+        event_record(
+            company=run.company,
+            actor=actor,
+            action="reconciliation.failed",
+            obj=run,
+            before={"status": RunStatus.RUNNING.value},
+            after={"status": RunStatus.FAILED.value, "code": exc.code, "message": exc.message},
+        )
+
+
+def reconciliation_process(
+    *, run_id: int, actor: AbstractBaseUser | None = None, ip: str | None = None
+) -> ReconciliationRun:
+    """对账: update statuses from the stored export, reconcile, and save the results.
+
+    Idempotent: a run that is not queued is returned as it is.  The period defaults to the whole
+    months the export covers; the ledger is the company's records of that period and
+    ``LEDGER_MARGIN`` around it.  Only results that are not MATCHED are stored (MATCHED is
+    counted in ``counts``).
+    """
+    run = _claim(run_id)
+    if run is None:
+        return ReconciliationRun.objects.get(pk=run_id)
+    try:
+        _process(run, actor, ip)
+    except WorkflowError as exc:
+        _fail(run, exc, actor)
+    run.refresh_from_db()
+    return run
+
+
+def _process(run: ReconciliationRun, actor: AbstractBaseUser | None, ip: str | None) -> None:
+    company = run.company
+    stored = run.stored_file
+    try:
+        content = read_original(stored)
+    except (OSError, FapiaoError) as exc:
+        raise ReconciliationError(
+            "无法读取已保存的导出文件", f"Cannot read the stored export: {exc}"
+        ) from exc
+    export = _read_export(content, stored.original_name)
     statuses = _apply_statuses(company=company, export=export, actor=actor, ip=ip)
-    covered = period or infer_period(parse_dates(export.invoices["issue_date"]))
+    covered: tuple[dt.date, dt.date] | None = None
+    if run.period_start and run.period_end:
+        covered = (run.period_start, run.period_end)
+    else:
+        covered = infer_period(parse_dates(export.invoices["issue_date"]))
     window = None
     if covered is not None:
         window = (covered[0] - LEDGER_MARGIN, covered[1] + LEDGER_MARGIN)
-    ledger = ledger_frame(company=company, direction=chosen, window=window)
+    ledger = ledger_frame(company=company, direction=run.direction, window=window)
     try:
         rec = reconcile(
             ledger,
             [export.invoices],
-            as_of=as_of or china_today(),
+            as_of=run.as_of,
             period=covered,
             sync_days=config.int_setting("FAPIAO_SYNC_DAYS", 3),
             company_tax_id=company.tax_id,
@@ -208,21 +274,16 @@ def reconciliation_run(
         row["category"]: row["count"] for row in rec.summary().iter_rows(named=True) if row["count"]
     }
     with transaction.atomic(durable=True):
-        run = ReconciliationRun.objects.create(
-            company=company,
-            direction=chosen,
-            stored_file=stored,
-            export_kind=export.kind.value,
-            period_start=rec.period[0] if rec.period else None,
-            period_end=rec.period[1] if rec.period else None,
-            as_of=rec.as_of,
-            ledger_count=ledger.height,
-            export_count=rec.tax.height,
-            problem_count=rec.problems().height,
-            counts=counts,
-            status_update=statuses,
-            created_by_id=actor.pk if actor is not None else None,
-        )
+        run.period_start = rec.period[0] if rec.period else None
+        run.period_end = rec.period[1] if rec.period else None
+        run.ledger_count = ledger.height
+        run.export_count = rec.tax.height
+        run.problem_count = rec.problems().height
+        run.counts = counts
+        run.status_update = statuses
+        run.status = RunStatus.DONE
+        run.save()
+        ResultRow.objects.filter(run=run).delete()  # a re-processed run starts clean
         ResultRow.objects.bulk_create(
             (_result_row(run, r, record_ids) for r in rec.iter_results(unmatched)),
             batch_size=1000,
@@ -234,7 +295,7 @@ def reconciliation_run(
             obj=run,
             before=None,
             after={
-                "direction": chosen.value,
+                "direction": run.direction,
                 "file": stored.sha256,
                 "counts": counts,
                 "problems": run.problem_count,
@@ -242,125 +303,49 @@ def reconciliation_run(
             },
             ip=ip,
         )
-    return run
 
 
-def invoice_correct(
+def reconciliation_run(
     *,
-    record: InvoiceRecord,
-    changes: dict[str, Any],
+    company: Company,
+    direction: Direction | str,
+    content: bytes,
+    filename: str,
     actor: AbstractBaseUser | None,
-    reason: str,
+    as_of: dt.date | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
     ip: str | None = None,
-) -> InvoiceRecord:
-    """更正 through the invoices app (manual provenance, an event with the values before).
-
-    When the identifiers change, the record's identity follows, unless another record of the
-    company already has the new identity (then the duplicate is left for a person to merge).
-    """
-    corrected = _invoice_correct(record=record, actor=actor, changes=changes, ip=ip)
-    if not {"code", "number", "digital_number"} & set(changes):
-        return corrected
-    with transaction.atomic(durable=True):
-        locked = InvoiceRecord.objects.select_for_update().get(pk=record.pk)
-        key = identity_key(invoice_to_core(locked))
-        taken = (
-            InvoiceRecord.objects.filter(
-                company_id=locked.company_id, direction=locked.direction, identity_key=key
-            )
-            .exclude(pk=locked.pk)
-            .exists()
-        )
-        if key != locked.identity_key and key is not None and not taken:
-            before = locked.identity_key
-            locked.identity_key = key
-            locked.save(update_fields=["identity_key", "updated_at"])
-            event_record(
-                company=locked.company,
-                actor=actor,
-                action="invoice.identity_changed",
-                obj=locked,
-                before={"identity_key": before},
-                after={"identity_key": key, "reason": reason},
-                ip=ip,
-            )
-    corrected.identity_key = locked.identity_key
-    return corrected
-
-
-def _resolve(
-    *,
-    result: ResultRow,
-    actor: AbstractBaseUser | None,
-    status: ResultStatus,
-    after: dict[str, Any],
-    ip: str | None,
-) -> ResultRow:
-    with transaction.atomic(durable=True):
-        locked = ResultRow.objects.select_for_update().get(pk=result.pk)
-        if locked.status != ResultStatus.OPEN:
-            raise ReconciliationError(
-                f"该结果已处理（{ResultStatus(locked.status).label}）",
-                f"This result is already {locked.status}",
-            )
-        locked.status = status
-        locked.resolved_by_id = actor.pk if actor is not None else None
-        locked.resolved_at = timezone.now()
-        locked.save(update_fields=["status", "resolved_by", "resolved_at"])
-        event_record(
-            company=locked.company,
-            actor=actor,
-            action=f"reconciliation.result_{status.value}",
-            obj=locked,
-            before={"status": ResultStatus.OPEN.value},
-            after={"status": status.value, **after},
-            ip=ip,
-        )
-    return locked
-
-
-def reconciliation_result_apply(
-    *, result: ResultRow, actor: AbstractBaseUser | None, ip: str | None = None
-) -> ResultRow:
-    """一键更正: apply the export's values to the record, then mark the result applied."""
-    _require(company=result.company, actor=actor)
-    if result.status != ResultStatus.OPEN:
-        raise ReconciliationError(
-            f"该结果已处理（{ResultStatus(result.status).label}）",
-            f"This result is already {result.status}",
-        )
-    record = result.record
-    changes = proposed_changes(
-        category=result.category,
-        record=record,
-        export_row=result.export_row,
-        corrected_key=result.corrected_key,
-    )
-    if record is None or not changes:
-        raise NothingToApplyError(
-            "该结果没有可一键应用的更正", "This result proposes no change to apply"
-        )
-    before = {name: json_value(getattr(record, name)) for name in changes}
-    reason = f"对账 #{result.run_id} {result.category}"
-    invoice_correct(record=record, changes=changes, actor=actor, reason=reason, ip=ip)
-    return _resolve(
-        result=result,
+) -> ReconciliationRun:
+    """Queue and process at once (command line, tests): the finished run."""
+    run = reconciliation_queue(
+        company=company,
+        direction=direction,
+        content=content,
+        filename=filename,
         actor=actor,
-        status=ResultStatus.APPLIED,
-        after={"invoice": record.pk, "before": before, "changes": json_value(changes)},
+        as_of=as_of,
+        period=period,
         ip=ip,
     )
+    return reconciliation_process(run_id=run.pk, actor=actor, ip=ip)
 
 
-def reconciliation_result_dismiss(
-    *, result: ResultRow, actor: AbstractBaseUser | None, reason: str = "", ip: str | None = None
-) -> ResultRow:
-    """忽略: close a result without changing the record, with an optional reason."""
-    _require(company=result.company, actor=actor)
-    return _resolve(
-        result=result,
-        actor=actor,
-        status=ResultStatus.DISMISSED,
-        after={"reason": reason.strip()},
-        ip=ip,
-    )
+# The result services, here too for callers that import every reconciliation write from here.
+from fapiao.web.reconciliation.services_results import (  # noqa: E402
+    invoice_correct,
+    reconciliation_result_apply,
+    reconciliation_result_dismiss,
+)
+
+__all__ = [
+    "RUN_ROLES",
+    "NothingToApplyError",
+    "ReconciliationError",
+    "invoice_correct",
+    "reconciliation_process",
+    "reconciliation_queue",
+    "reconciliation_result_apply",
+    "reconciliation_result_dismiss",
+    "reconciliation_run",
+    "require_member",
+]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fapiao.core.reconciliation import Category
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.invoices.workflow_errors import WorkflowError
-from fapiao.web.reconciliation import selectors, services
+from fapiao.web.reconciliation import selectors, services, services_results
 from fapiao.web.reconciliation.forms import ResultFilterForm, RunForm
 from fapiao.web.reconciliation.models import ReconciliationResult, ReconciliationRun, ResultStatus
 from fapiao.web.reconciliation.proposals import proposed_changes
@@ -61,7 +61,7 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                run = services.reconciliation_run(
+                run = services.reconciliation_queue(
                     company=_company(request),
                     direction=form.cleaned_data["direction"],
                     content=upload.read(),
@@ -73,10 +73,6 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
             except WorkflowError as exc:
                 form.add_error("file", f"{exc.message} · {exc.message_en}")
             else:
-                messages.success(
-                    request,
-                    f"对账完成：{run.problem_count} 个问题 · Done: {run.problem_count} problems",
-                )
                 return redirect("reconciliation:detail", pk=run.pk)
     return render(
         request,
@@ -149,7 +145,7 @@ def result_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     """一键更正: apply the proposed correction of one result."""
     result = _result_or_404(request, pk)
     try:
-        services.reconciliation_result_apply(
+        services_results.reconciliation_result_apply(
             result=result,
             actor=request.user,  # type: ignore[arg-type]
             ip=_ip(request),
@@ -167,7 +163,7 @@ def result_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
     """忽略: close one result without changing the record."""
     result = _result_or_404(request, pk)
     try:
-        services.reconciliation_result_dismiss(
+        services_results.reconciliation_result_dismiss(
             result=result,
             actor=request.user,  # type: ignore[arg-type]
             reason=request.POST.get("reason", "")[:500],

@@ -92,6 +92,7 @@
   function draw(element) {
     var kind = element.getAttribute("data-chart");
     var key = element.getAttribute("data-key");
+    element.setAttribute("data-drawn", "pending");
     fetch(element.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
@@ -105,6 +106,7 @@
         window.addEventListener("resize", function () { chart.resize(); });
       })
       .catch(function () {
+        element.setAttribute("data-drawn", "error");
         element.classList.add("chart-error");
         element.textContent = t("图表加载失败", "The chart could not be loaded");
       });
@@ -112,8 +114,9 @@
 
   function init() {
     if (!window.echarts) { return; }
-    document.querySelectorAll("[data-chart]").forEach(draw);
+    document.querySelectorAll("[data-chart]:not([data-drawn])").forEach(draw);
   }
+  document.addEventListener("htmx:afterSettle", init);  // a page part swapped in by htmx
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
