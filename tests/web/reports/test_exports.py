@@ -169,3 +169,15 @@ def test_claims_export_totals_and_scoping(client, company, other_company):
     assert rows[2][0] == str(mine.pk)
     assert _money(rows[-1][5]) == sum((i.amount for i in mine.items.all()), ZERO)
     assert rows[-1][4] == 1
+
+
+def test_invoice_export_never_contains_another_company(client, company, other_company, invoices):
+    login_as(client, UserFactory(), other_company, role="viewer")
+    rows = _sheet(client.get("/reports/export/invoices.xlsx").content)[2:-1]
+    theirs = set(
+        InvoiceRecord.objects.filter(company=other_company).values_list("number", flat=True)
+    )
+    assert {r[1] for r in rows} == theirs
+    assert not theirs & {r.number for r in invoices}
+    assert Event.objects.filter(company=company, action="export.created").count() == 0
+    assert Event.objects.filter(company=other_company, action="export.created").count() == 1
