@@ -89,16 +89,14 @@ def demo(
 
 
 def _print_users(summary: Any) -> None:
-    table = Table(title="演示用户 Demo users")
-    for column in ("角色 Role", "用户名 Login", "密码 Password"):
-        table.add_column(column, no_wrap=True)
+    """One line per demo user (never a table cell, which could cut a password short)."""
+    console.print("[bold]演示用户 Demo users[/]")
     for credential in summary.users.values():
         role = f"{credential.role.label} {credential.role.value}"
         if credential.client_role is not None:
-            role += f"（另一公司 {credential.client_role.label}）"
+            role += f"（另一公司 other company: {credential.client_role.label}）"
         password = credential.password or "（未改变 unchanged）"
-        table.add_row(role, credential.username, password)
-    console.print(table)
+        console.print(f"  {role}: {credential.username}  密码 Password: {password}", soft_wrap=True)
     if any(c.password for c in summary.users.values()):
         console.print("密码只显示这一次 · Passwords are shown only this once")
 

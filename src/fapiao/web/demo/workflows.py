@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -263,19 +264,22 @@ def demo_claims(*, company: Company, actors: Actors, steps: Counter[str]) -> Non
     """A few claims (报销单) in every status, each with invoices and sometimes a receipt."""
     pool = _claimable(company)
     for title, claimant_key, target, count in CLAIMS:
-        if Claim.objects.filter(company=company, title=title).exists():
+        stored_title = " ".join(
+            unicodedata.normalize("NFKC", title).split()
+        )  # as the service keeps it
+        if Claim.objects.filter(company=company, title=stored_title).exists():
             continue
         claimant = actors[claimant_key]
         claim = claim_create(company=company, claimant=claimant, title=title)
         for _ in range(count):
             if pool:
                 claim_invoice_add(claim=claim, record=pool.pop(0), actor=claimant)
-        if count > 1:
+        if count > 1 or not claim.items.exists():
             claim_receipt_add(
                 claim=claim, actor=claimant, description="出租车票", amount=Decimal("46.00")
             )
         steps[f"claim.{target.value}"] += 1
-        if target is ClaimStatus.DRAFT or not claim.items.exists():
+        if target is ClaimStatus.DRAFT:
             continue
         claim_submit(claim=claim, actor=claimant)
         if target is ClaimStatus.RETURNED:
