@@ -13,6 +13,7 @@ the same worker must not run under it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import os
 import random
@@ -168,6 +169,14 @@ class Browser:
         return errors
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item, so a failed test can screenshot its pages."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
 def browser(
     chromium: Any, live_server: Any, transactional_db: None, request: pytest.FixtureRequest
@@ -175,6 +184,10 @@ def browser(
     """Contexts on the live server; the test fails on any console error or CSP violation."""
     opened = Browser(chromium, live_server, request)
     yield opened
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        for browsing in opened.opened:
+            browsing.shot("failed")
     errors = opened.close()
     if errors:
         pytest.fail("errors in the browser: " + "; ".join(errors), pytrace=False)
@@ -207,13 +220,17 @@ SELLER_NAME = "北京华医网科技有限公司"  # pinyin initials bjhywkjyxgs
 
 
 def purchase_truths(corpus: ModuleType, company: Company, count: int = 3) -> list[Any]:
-    """``count`` synthetic purchase invoices bought by ``company``; the first from SELLER_NAME."""
+    """``count`` synthetic purchase invoices bought by ``company`` in March 2025.
+
+    The first one's seller is SELLER_NAME.
+    """
     truths = []
     for i in range(count):
         truth = dataclasses.replace(
             corpus.random_truth(random.Random(100 + i), digital=True),
             buyer_tax_id=company.tax_id,
             buyer_name=company.name,
+            issue_date=dt.date(2025, 3, 3 + 7 * i),
         )
         if i == 0:
             truth = dataclasses.replace(truth, seller_name=SELLER_NAME)
