@@ -15,7 +15,7 @@ from django.test import Client
 from web.companies.factories import UserFactory
 from web.helpers import login_as
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -93,4 +93,21 @@ def test_reconcile_in_the_browser_and_apply_a_suggestion(page: Any, company: Any
     record.refresh_from_db()
     assert record.number == "25322000000100000007"
     assert InvoiceRecord.objects.filter(company=company).count() == 1
+    assert errors == []
+
+
+def test_print_view_hides_the_chrome_and_pairs_invoices(page: Any, invoices: Any):
+    tab, url, errors, out = page
+    ids = ",".join(str(r.pk) for r in invoices[:3])
+    tab.goto(f"{url}/reports/print/invoices/?ids={ids}&per_page=2")
+    tab.emulate_media(media="print")
+    assert not tab.locator("nav.navbar").is_visible()
+    assert not tab.locator("[data-print]").is_visible()
+    sheets = tab.locator(".print-sheet")
+    assert sheets.count() == 3
+    breaks = [sheets.nth(i).evaluate("e => getComputedStyle(e).breakAfter") for i in range(3)]
+    assert breaks == ["auto", "page", "auto"]  # two invoices per A4 page
+    shots = Path(os.environ.get("FAPIAO_SCREENSHOTS", out))
+    shots.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(shots / "print-2-per-page.png"), full_page=True)
     assert errors == []

@@ -42,6 +42,8 @@ def test_print_invoices_one_or_two_per_page(member, invoices, per_page):
     assert html.count('class="print-sheet"') == 3
     positions = [html.index(f'data-invoice="{r.pk}"') for r in chosen]
     assert positions == sorted(positions)  # in the order asked for
+    assert "1.0000000000000" not in html  # quantities print without trailing zeros
+    assert '<td class="amount">100</td>' in html  # the unit price
     for record in chosen:
         assert record.number in html
         assert record.seller_name in html

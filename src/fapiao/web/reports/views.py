@@ -7,6 +7,7 @@ and every export is recorded as an ``export.created`` event.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -175,6 +176,11 @@ def export_claims_view(request: HttpRequest) -> HttpResponse:
     return xlsx_response(data, "claims")
 
 
+def _plain(value: Decimal | None) -> str:
+    """A quantity or unit price without trailing zeros (``1.0000000000000`` -> ``1``)."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
 def _ids(text: str) -> list[int]:
     ids = []
     for part in text.replace("，", ",").split(","):
@@ -210,7 +216,15 @@ def print_invoices_view(request: HttpRequest) -> HttpResponse:
             "sheets": [
                 {
                     "invoice": found[pk],
-                    "lines": [(line, rate_label(line.tax_rate)) for line in found[pk].lines.all()],
+                    "lines": [
+                        (
+                            line,
+                            rate_label(line.tax_rate),
+                            _plain(line.quantity),
+                            _plain(line.unit_price),
+                        )
+                        for line in found[pk].lines.all()
+                    ],
                 }
                 for pk in ids
             ],
