@@ -95,6 +95,16 @@ def test_no_url_that_takes_an_id_reaches_another_companys_data(client):
     assert Event.objects.filter(company=world.victim).count() == events_before
 
 
+def test_the_same_urls_do_answer_the_owner(client):
+    """The control: the victim's own admin reaches the rows the attacker could not."""
+    world = build_world()
+    login_as(client, world.victim_admin, world.victim, "admin")
+    [invoice] = world.ids_of("invoices.invoicerecord")
+    [claim] = world.ids_of("claims.claim")
+    assert client.get(f"/invoices/{invoice}/").status_code == 200
+    assert client.get(f"/claims/{claim}/").status_code == 200
+
+
 def test_switching_to_a_company_one_is_not_a_member_of_is_refused(client):
     world = build_world()
     login_as(client, world.attacker, world.attacker_company, "admin")
