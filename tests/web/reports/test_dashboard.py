@@ -148,3 +148,10 @@ def test_charts_are_cached_until_the_next_event(member, company, settings, invoi
     InvoiceRecordFactory(company=company, gross_amount=Decimal("113.00"))
     fresh = _chart(member, "monthly")["totals"]["purchase"]["gross"]
     assert Decimal(fresh) == Decimal(after) + Decimal("113.00")
+
+
+def test_dashboard_period_reaches_every_chart(member, invoices):
+    html = member.get("/dashboard/", {"date_from": "2025-01-01"}).content.decode()
+    assert html.count("json?date_from=2025-01-01") == 6
+    assert 'value="2025-01-01"' in html
+    assert member.get("/dashboard/", {"date_from": "bad"}).status_code == 200

@@ -59,10 +59,19 @@ def xlsx_response(data: bytes, name: str) -> HttpResponse:
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """仪表盘: the charts (drawn by static/reports/dashboard.js) and the review queue."""
+    try:
+        period = _period(request)
+    except ValueError:
+        period = {"date_from": None, "date_to": None}
+    query = "&".join(f"{k}={v.isoformat()}" for k, v in period.items() if v)
     return render(
         request,
         "reports/dashboard.html",
-        {"review": selectors.review_queue(company=_company(request))},
+        {
+            "review": selectors.review_queue(company=_company(request)),
+            "period": period,
+            "period_query": query,
+        },
     )
 
 
