@@ -32,5 +32,8 @@ def original_open(stored_file: StoredFile) -> BinaryIO:
 
 
 def original_exists(stored_file: StoredFile) -> bool:
-    """Whether the original is on disk."""
+    """Whether the original is stored (on disk, or in S3 with ``FAPIAO_STORAGE=s3``)."""
+    exists = getattr(storage, "original_exists", None)
+    if exists is not None:
+        return bool(exists(stored_file))
     return stored_file_path(stored_file).exists()

@@ -10,6 +10,9 @@ SHA-256 of the plaintext).  Each file is sealed with AES-256-GCM under its compa
 A file moved to another company's folder, edited, truncated, or read with the wrong keys fails
 with :class:`~fapiao.core.crypto.errors.DecryptError`.  Read originals with :func:`read_original`
 or :func:`open_original`, never from the path.
+
+With ``FAPIAO_STORAGE=s3`` the same sealed bytes go to an S3-compatible store instead of the
+directory (:mod:`fapiao.web.invoices.blobs`, below the encryption); paths then only name objects.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.conf import settings
 
 from fapiao.core.crypto.envelope import decrypt_stream, encrypt_stream
 from fapiao.core.crypto.errors import DecryptError
+from fapiao.web.invoices import blobs
 
 if TYPE_CHECKING:
     from fapiao.web.invoices.models import StoredFile
@@ -63,7 +67,27 @@ def _seal_into(handle: BinaryIO, content: BinaryIO, company_id: int, sha256: str
     encrypt_stream(content, handle, data_key, aad=_aad(company_id, sha256))
 
 
+def _relative(target: Path) -> str:
+    """The name of an original under :func:`files_root` (its object name in S3)."""
+    return target.resolve().relative_to(files_root().resolve()).as_posix()
+
+
+def _open_sealed(path: Path) -> BinaryIO:
+    """The sealed bytes of an original, from the directory or from S3 (``blobs``)."""
+    store = blobs.remote()
+    if store is None:
+        return path.open("rb")
+    return blobs.open_read(store, _relative(path))  # type: ignore[return-value]
+
+
 def _replace_atomically(target: Path, content: BinaryIO, company_id: int, sha256: str) -> None:
+    store = blobs.remote()
+    if store is not None:  # one PUT of the sealed bytes: the object appears whole or not at all
+        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as sealed:
+            _seal_into(sealed, content, company_id, sha256)  # type: ignore[arg-type]
+            sealed.seek(0)
+            blobs.put(store, _relative(target), sealed)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
     try:
@@ -108,7 +132,7 @@ def decrypt_path(path: Path, dst: BinaryIO) -> int:
     from fapiao.web.keys.services import data_key_get
 
     company_id, sha256 = _place(path)
-    with path.open("rb") as handle:
+    with _open_sealed(path) as handle:
         key_id = _key_id(handle, path)
         data_key = data_key_get(company_id=company_id, key_id=key_id)
         return decrypt_stream(handle, dst, data_key, aad=_aad(company_id, sha256))
@@ -117,6 +141,14 @@ def decrypt_path(path: Path, dst: BinaryIO) -> int:
 def original_path(stored_file: StoredFile) -> Path:
     """Where the encrypted original lies (for existence checks, never for reading)."""
     return files_root() / stored_file.path
+
+
+def original_exists(stored_file: StoredFile) -> bool:
+    """Whether the sealed original is there (in the directory or in S3)."""
+    store = blobs.remote()
+    if store is None:
+        return original_path(stored_file).exists()
+    return bool(store.exists(_relative(original_path(stored_file))))
 
 
 def read_original(stored_file: StoredFile) -> bytes:
@@ -140,6 +172,11 @@ def open_original(stored_file: StoredFile) -> BinaryIO:
 
 def company_file_paths(company_id: int) -> Iterator[Path]:
     """Every original stored for a company."""
+    store = blobs.remote()
+    if store is not None:
+        for name in blobs.names_under(store, str(company_id)):
+            yield files_root() / name
+        return
     folder = files_root() / str(company_id)
     if not folder.is_dir():
         return
@@ -159,7 +196,7 @@ def company_files_reencrypt(company_id: int) -> int:
     active_id, _ = data_key_active(company_id=company_id)
     rewritten = 0
     for path in company_file_paths(company_id):
-        with path.open("rb") as handle:
+        with _open_sealed(path) as handle:
             if _key_id(handle, path) == active_id:
                 continue
         with tempfile.TemporaryFile() as plain:
@@ -174,7 +211,11 @@ def company_files_reencrypt(company_id: int) -> int:
 def company_files_shred(company_id: int) -> int:
     """Delete every original of a company (after its keys were destroyed); files removed."""
     removed = 0
+    store = blobs.remote()
     for path in company_file_paths(company_id):
-        path.unlink(missing_ok=True)
+        if store is not None:
+            store.delete(_relative(path))
+        else:
+            path.unlink(missing_ok=True)
         removed += 1
     return removed
