@@ -76,6 +76,8 @@ def invoices(company: Any) -> dict[str, Any]:
         ("25112000000365404823", "beijing"),  # one digit wrong
         ("25112000000365408422", "beijing"),  # two adjacent digits swapped
         ("2511200000036540482", "beijing"),  # one digit dropped
+        ("65404822", "beijing"),  # the tail of a 数电 number
+        ("0365404822", "beijing"),
         ("251120000003654048222", "beijing"),  # one digit added
         ("bjhy", "beijing"),  # pinyin initials
         ("beijinghua", "beijing"),  # full pinyin

@@ -19,6 +19,8 @@ from fapiao.core.search import deletion_variants, normalize, pinyin_tokens, text
 
 NAME_FIELDS = ("seller_name", "buyer_name")
 ID_FIELDS = ("number", "code", "digital_number", "seller_tax_id", "buyer_tax_id")
+TAIL_LENGTHS = (6, 7, 8, 9, 10, 11, 12)
+"""Tails of a 20-digit number that are searchable as typed (the serial part)."""
 SOURCE_FIELDS = (
     "company_id",
     "direction",
@@ -99,6 +101,10 @@ def tokens_of(values: Mapping[str, Any], line_names: Iterable[str]) -> set[str]:
         ident = "".join(c for c in normalize(str(values.get(field) or "")) if c.isalnum())
         if ident:
             tokens.add(ident)
+    number = display_number(values)
+    if len(number) == 20 and number.isdigit():
+        # People type the tail of a 数电 number (its serial) as often as the whole of it.
+        tokens.update(number[-n:] for n in TAIL_LENGTHS)
     return tokens
 
 

@@ -100,7 +100,7 @@ def _match_count(query: Query, company_id: int, limit: int) -> int:
             "SELECT count(*) FROM (SELECT 1 FROM search_searchentry WHERE "
             "array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery LIMIT %s) AS m"
         )
-        params: list[object] = [pg_tsquery(query, company_id), limit]
+        params: list[str | int] = [pg_tsquery(query, company_id), limit]
     else:
         sql = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
         params = [fts_match(query, company_id), limit]
