@@ -8,13 +8,15 @@ assigned here, to one of the uploader's companies.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from fapiao.core.invoice import Direction as CoreDirection
@@ -94,13 +96,14 @@ def intake_upload(
         )
     stored: list[tuple[UploadFile, StoredFile]] = []
     for upload in files:  # each is its own durable write, content-addressed: a retry is harmless
-        stored_file, _ = stored_file_create(
-            company=company,
-            content=upload.content,
-            original_name=upload.name,
-            content_type=upload.content_type,
-            actor=actor,
-        )
+        with _storage_full_refused():
+            stored_file, _ = stored_file_create(
+                company=company,
+                content=upload.content,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                actor=actor,
+            )
         stored.append((upload, stored_file))
     entries: list[tuple[str, StoredFile, str]] = []
     for upload, stored_file in stored:
@@ -109,14 +112,42 @@ def intake_upload(
             entries.extend((f"{upload.name}/{m}", stored_file, m) for m in members)
         else:
             entries.append((upload.name, stored_file, ""))
-    return _batch_create(
-        company=company,
-        actor=actor,
-        stored=entries,
-        kind=kind,
-        direction=direction,
-        routing=routing,
-    )
+    with _storage_full_refused():
+        return _batch_create(
+            company=company,
+            actor=actor,
+            stored=entries,
+            kind=kind,
+            direction=direction,
+            routing=routing,
+        )
+
+
+@contextlib.contextmanager
+def _storage_full_refused() -> Iterator[None]:
+    """A full disk or database becomes a clear refusal; what was accepted before stays."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        logger.error("storage full while storing an upload: %s", exc)
+        raise IntakeError(
+            "intake.storage_full",
+            "存储空间已满，本次上传未保存；已上传的文件不受影响。请联系管理员扩容后重新上传",
+            "Storage is full: this upload was not saved (earlier uploads are safe). "
+            "Ask the administrator to free space, then upload again",
+        ) from exc
+    except OperationalError as exc:
+        if "full" not in str(exc).lower():
+            raise
+        logger.error("database full while storing an upload: %s", exc)
+        raise IntakeError(
+            "intake.database_full",
+            "数据库空间已满，本次上传未保存；已上传的文件不受影响。请联系管理员",
+            "The database is full: this upload was not saved (earlier uploads are safe). "
+            "Ask the administrator",
+        ) from exc
 
 
 def _batch_create(

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from fapiao.core.invoice import Invoice
 from fapiao.web.companies.models import Company
@@ -66,15 +66,21 @@ def stored_file_create(
             return existing, False
         write_once(files_root() / relative, content)
         checkpoint("file_stored")
-        stored = StoredFile.objects.create(
-            company=company,
-            sha256=sha256,
-            size=len(content),
-            original_name=PurePosixPath(original_name.replace("\\", "/")).name[:255],
-            content_type=content_type[:127],
-            path=relative,
-            uploaded_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
-        )
+        try:
+            with transaction.atomic():  # the same file uploaded at the same moment elsewhere
+                stored = StoredFile.objects.create(
+                    company=company,
+                    sha256=sha256,
+                    size=len(content),
+                    original_name=PurePosixPath(original_name.replace("\\", "/")).name[:255],
+                    content_type=content_type[:127],
+                    path=relative,
+                    uploaded_by_id=actor.pk
+                    if actor is not None and actor.is_authenticated
+                    else None,
+                )
+        except IntegrityError:
+            return StoredFile.objects.get(company=company, sha256=sha256), False
         event_record(
             company=company,
             actor=actor,
