@@ -55,7 +55,10 @@ def page(live_server: Any, company: Any, tmp_path: Path, monkeypatch: pytest.Mon
 def test_dashboard_draws_every_chart(page: Any, invoices: Any):
     tab, url, errors, out = page
     tab.goto(f"{url}/dashboard/")
-    tab.wait_for_selector("[data-chart='monthly'][data-drawn='true']", timeout=15000)
+    try:
+        tab.wait_for_selector("[data-chart='monthly'][data-drawn='true']", timeout=30000)
+    finally:
+        assert errors == [], errors
     charts = tab.locator("[data-chart]")
     for i in range(charts.count()):
         charts.nth(i).locator("canvas").first.wait_for(timeout=15000)

@@ -110,7 +110,7 @@ def test_dashboard_page_is_strict_and_loads_echarts_from_static(member, invoices
     assert "vendor/echarts/echarts.min.js" in html
     assert "reports/dashboard.js" in html
     for chart in ("monthly", "sellers", "buyers", "rates", "deduction", "reconciliation"):
-        assert f'data-chart="{chart}"' in html
+        assert f'data-chart="{chart}" data-url="/reports/charts/{chart}.json?"' in html
     assert ' style="' not in html
     assert "<style" not in html
     assert "<script>" not in html
@@ -152,6 +152,6 @@ def test_charts_are_cached_until_the_next_event(member, company, settings, invoi
 
 def test_dashboard_period_reaches_every_chart(member, invoices):
     html = member.get("/dashboard/", {"date_from": "2025-01-01"}).content.decode()
-    assert html.count("json?date_from=2025-01-01") == 6
+    assert html.count('.json?date_from=2025-01-01"') == 6
     assert 'value="2025-01-01"' in html
     assert member.get("/dashboard/", {"date_from": "bad"}).status_code == 200
