@@ -1,9 +1,15 @@
-"""个人资料 (profile): what registration asks beyond Django's user: name, mobile, 身份证号."""
+"""个人资料 (profile): what registration asks beyond Django's user: name, mobile, 身份证号.
+
+The mobile number and the 身份证号 are encrypted in the database (with a blind index for exact
+lookups: ``Profile._meta.get_field("mobile").lookup(value)``); forms validate their format.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+
+from fapiao.web.keys.fields import EncryptedTextField
 
 
 class Profile(models.Model):
@@ -13,25 +19,22 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     full_name = models.CharField("姓名", max_length=100)
-    mobile = models.CharField("手机号码", max_length=11, blank=True, default="")
-    id_number = models.CharField(
+    mobile = EncryptedTextField(
+        "手机号码", blank=True, default="", context="profile.mobile", normaliser="phone"
+    )
+    id_number = EncryptedTextField(
         "身份证号",
-        max_length=18,
         blank=True,
         default="",
-        help_text="居民身份证号码 (resident identity card number), kept as given for now",
+        context="profile.id_number",
+        normaliser="id_number",
+        help_text="居民身份证号码 (resident identity card number), encrypted at rest",
     )
     email_verified_at = models.DateTimeField("邮箱验证时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "个人资料"
         verbose_name_plural = "个人资料"
-        constraints = (
-            models.CheckConstraint(
-                condition=models.Q(mobile="") | models.Q(mobile__regex=r"^1[3-9][0-9]{9}$"),
-                name="profile_mobile_valid",
-            ),
-        )
 
     def __str__(self) -> str:
         return self.full_name

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fapiao.web.accounts.models import Profile
 from fapiao.web.events.services import event_record
+from fapiao.web.keys.fields import mask
 
 EMAIL_TOKEN_SALT = "fapiao.accounts.email-verification"  # noqa: S105 (a salt, not a secret)
 EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
@@ -56,7 +57,7 @@ def user_register(
             action="account.registered",
             obj=user,
             before=None,
-            after={"email": email, "full_name": full_name, "mobile": mobile},
+            after={"email": email, "full_name": full_name, "mobile": mask(mobile)},
         )
     return user
 
@@ -125,8 +126,8 @@ def profile_update(*, user: AbstractBaseUser, full_name: str, mobile: str) -> Pr
                 actor=user,
                 action="account.profile_updated",
                 obj=user,
-                before=before,
-                after=after,
+                before={**before, "mobile": mask(before["mobile"])},
+                after={**after, "mobile": mask(after["mobile"])},
             )
     return profile
 
