@@ -126,11 +126,11 @@ def test_thresholds_risk_list_and_calendar_are_saved_per_company(client, company
 
     csv = "纳税人识别号,名称\n91440300MA5RISKY01,风险公司\n".encode()
     client.post(
-        reverse("alerts:risk_list"), {"file": SimpleUploadedFile("risk.csv", csv, "text/csv")}
+        reverse("alerts:risk_list"), {"risk-file": SimpleUploadedFile("risk.csv", csv, "text/csv")}
     )
     client.post(
         reverse("alerts:calendar"),
-        {"file": SimpleUploadedFile("cal.csv", "2031-01-01,休\n".encode(), "text/csv")},
+        {"calendar-file": SimpleUploadedFile("cal.csv", "2031-01-01,休\n".encode(), "text/csv")},
     )
 
     saved = AlertSettings.objects.get(company=company)

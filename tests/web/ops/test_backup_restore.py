@@ -100,6 +100,10 @@ def test_postgresql_backup_then_restore_reproduces_every_row_and_file(tmp_path, 
 
         with pytest.raises(RestoreTargetNotEmptyError):
             restore_into(opened, target)
+        restore_into(opened, target, force=True)  # what was there is dumped aside first
+        assert len(list(tmp_path.glob(f"{scratch}.pre-restore-*.pgdump"))) == 1
+        with pg_connect(info) as conn, conn.cursor() as cursor:
+            assert all_rows(cursor, sorted(before_rows)) == before_rows
     finally:
         with pg_connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')

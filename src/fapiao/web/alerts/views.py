@@ -76,7 +76,8 @@ def _settings_context(request: HttpRequest, **forms: object) -> dict[str, object
         "channel_form": forms.get("channel_form") or ChannelForm(),
         "thresholds_form": forms.get("thresholds_form")
         or ThresholdsForm(thresholds=selectors.thresholds_get(company=company)),
-        "upload_form": UploadForm(),
+        "risk_form": UploadForm(prefix="risk"),
+        "calendar_form": UploadForm(prefix="calendar"),
     }
 
 
@@ -142,8 +143,8 @@ def thresholds_save(request: HttpRequest) -> HttpResponse:
     return redirect("alerts:settings")
 
 
-def _upload(request: HttpRequest) -> tuple[bytes, str] | None:
-    form = UploadForm(request.POST, request.FILES)
+def _upload(request: HttpRequest, prefix: str) -> tuple[bytes, str] | None:
+    form = UploadForm(request.POST, request.FILES, prefix=prefix)
     if not form.is_valid():
         messages.error(request, _("请选择文件 · Choose a file"))
         return None
@@ -158,7 +159,7 @@ def _upload(request: HttpRequest) -> tuple[bytes, str] | None:
 @company_required(Role.ADMIN)
 def risk_list_upload(request: HttpRequest) -> HttpResponse:
     """Upload the 异常凭证/失控发票 list (CSV or workbook)."""
-    got = _upload(request)
+    got = _upload(request, "risk")
     if got is not None:
         try:
             row = services.risk_list_upload(
@@ -181,7 +182,7 @@ def risk_list_upload(request: HttpRequest) -> HttpResponse:
 @company_required(Role.ADMIN)
 def calendar_upload(request: HttpRequest) -> HttpResponse:
     """Upload holiday calendar days (CSV ``date,type``)."""
-    got = _upload(request)
+    got = _upload(request, "calendar")
     if got is not None:
         try:
             row = services.calendar_upload(

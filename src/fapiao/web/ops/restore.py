@@ -42,6 +42,7 @@ from fapiao.web.ops.snapshot import (
     pg_conninfo,
     pg_drop_tables,
     pg_restore,
+    pg_snapshot,
     pg_table_data,
     sqlite_check,
     sqlite_counts,
@@ -119,6 +120,24 @@ def _member_for(opened: OpenedArchive) -> str:
     return SQLITE_MEMBER if vendor == "sqlite" else PG_MEMBER
 
 
+def _restore_sqlite(image: Path, counts: dict[str, Any], target: RestoreTarget, stamp: str) -> None:
+    """Check the image, keep an existing database aside (with its WAL), rename the image in."""
+    sqlite_check(image)
+    _check_counts(counts, sqlite_counts(image)[0], "备份中的数据库 the archived database")
+    assert target.sqlite_path is not None
+    db = target.sqlite_path
+    db.parent.mkdir(parents=True, exist_ok=True)
+    staged = db.with_name(f".{db.name}.restore-{secrets.token_hex(4)}")
+    shutil.copyfile(image, staged)
+    if db.exists():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            _aside(Path(f"{db}{suffix}"), stamp)
+    else:
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    staged.replace(db)
+
+
 def restore_into(opened: OpenedArchive, target: RestoreTarget, *, force: bool = False) -> None:
     """Put a checked archive into ``target`` (no migrations: see :func:`backup_restore`)."""
     vendor = opened.manifest.get("vendor")
@@ -139,24 +158,15 @@ def restore_into(opened: OpenedArchive, target: RestoreTarget, *, force: bool = 
     image = opened.path(_member_for(opened))
     counts = opened.manifest.get("counts", {})
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    if target.is_live:
+        connections.close_all()
     if target.vendor == "sqlite":
-        sqlite_check(image)
-        _check_counts(counts, sqlite_counts(image)[0], "备份中的数据库 the archived database")
-        assert target.sqlite_path is not None
-        if target.is_live:
-            connections.close_all()
-        db = target.sqlite_path
-        db.parent.mkdir(parents=True, exist_ok=True)
-        staged = db.with_name(f".{db.name}.restore-{secrets.token_hex(4)}")
-        shutil.copyfile(image, staged)
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        if force:
-            _aside(db, stamp)
-        staged.replace(db)
+        _restore_sqlite(image, counts, target, stamp)
     else:
-        if target.is_live:
-            connections.close_all()
+        if tables:  # --force: keep what was there as a dump beside the originals folder
+            name = f"{target.pg_info['dbname']}.pre-restore-{stamp}.pgdump"
+            target.files_root.parent.mkdir(parents=True, exist_ok=True)
+            pg_snapshot(target.pg_info, target.files_root.parent / name)
         pg_drop_tables(target.pg_info)
         pg_restore(target.pg_info, image)
         _check_counts(counts, pg_table_data(target.pg_info), "恢复后的数据库 the restored database")

@@ -27,7 +27,7 @@ from fapiao.web.keys.keyring import keyring_get
 from fapiao.web.ops.archive import Member, build_manifest, write_archive
 from fapiao.web.ops.models import JobRun
 from fapiao.web.ops.retention import backup_name, backup_time, backups_to_keep
-from fapiao.web.ops.snapshot import Snapshot, pg_snapshot, sqlite_snapshot
+from fapiao.web.ops.snapshot import Snapshot, pg_conninfo, pg_snapshot, sqlite_snapshot
 
 BACKUP_JOB = "backup"
 
@@ -56,7 +56,7 @@ def _snapshot(workdir: Path) -> Snapshot:
         connection.ensure_connection()
         return sqlite_snapshot(connection.connection, workdir / "fapiao.sqlite3")
     if connection.vendor == "postgresql":
-        return pg_snapshot(connection.settings_dict, workdir / "fapiao.pgdump")
+        return pg_snapshot(pg_conninfo(connection.settings_dict), workdir / "fapiao.pgdump")
     raise ValueError(f"no backup for the database engine {connection.vendor}")
 
 

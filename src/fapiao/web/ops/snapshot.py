@@ -196,9 +196,8 @@ def pg_connect(info: dict[str, str], *, autocommit: bool = False) -> Iterator[An
         conn.close()
 
 
-def pg_snapshot(settings_dict: dict[str, Any], dest: Path) -> Snapshot:
-    """``pg_dump --format=custom`` of the configured database on one exported snapshot."""
-    info = pg_conninfo(settings_dict)
+def pg_snapshot(info: dict[str, str], dest: Path) -> Snapshot:
+    """``pg_dump --format=custom`` of a database on one exported snapshot, with its counts."""
     with pg_connect(info) as conn:
         major = conn.info.server_version // 10000
         dump = pg_tool("pg_dump", major)
@@ -231,10 +230,25 @@ def pg_snapshot(settings_dict: dict[str, Any], dest: Path) -> Snapshot:
 
 
 def pg_drop_tables(info: dict[str, str]) -> None:
-    """Drop every table of the public schema (the target of a restore, known to hold no data)."""
+    """Empty the public schema before a restore: every table (with its triggers and owned
+    sequences), then the remaining views, sequences and functions, in one transaction."""
     with pg_connect(info) as conn, conn.cursor() as cur:
         for table in _pg_tables(cur):
             cur.execute(f"DROP TABLE IF EXISTS {_quote(table)} CASCADE")
+        cur.execute("SELECT viewname FROM pg_views WHERE schemaname = 'public'")
+        for (view,) in cur.fetchall():
+            cur.execute(f"DROP VIEW IF EXISTS {_quote(view)} CASCADE")
+        cur.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+        for (sequence,) in cur.fetchall():
+            cur.execute(f"DROP SEQUENCE IF EXISTS {_quote(sequence)} CASCADE")
+        cur.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "LEFT JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' "
+            "WHERE n.nspname = 'public' AND p.prokind = 'f' AND d.objid IS NULL"
+        )
+        for (function,) in cur.fetchall():
+            cur.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
         conn.commit()
 
 
