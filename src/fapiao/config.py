@@ -221,6 +221,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Parse lease: files parsing (or queued with no task) longer than this are re-enqueued",
     ),
     Setting(
+        "FAPIAO_WEB_WORKERS",
+        "2",
+        "gunicorn 网页进程数（fapiao.web.gunicorn_conf）",
+        "gunicorn web processes (fapiao.web.gunicorn_conf)",
+    ),
+    Setting(
+        "FAPIAO_WEB_THREADS",
+        "4",
+        "每个 gunicorn 网页进程的线程数",
+        "Threads per gunicorn web process",
+    ),
+    Setting(
         "FAPIAO_FAULT_CHECKPOINT",
         "(unset)",
         "仅供故障测试：name:count，第 count 次到达检查点 name 时进程以 SIGKILL 自杀",

@@ -265,12 +265,21 @@ class Instance:
         shutil.copytree(self.data_dir, data_dir)
         return Instance(data_dir, None, self.lease_seconds, self.token)
 
-    def start(self, args: Sequence[str], checkpoint: str | None = None) -> subprocess.Popen[bytes]:
-        """Start ``fapiao <args>`` in the background."""
-        with (self.data_dir / f"{args[0]}-{len(self.procs)}.log").open("wb") as log:
+    def start(
+        self,
+        args: Sequence[str],
+        checkpoint: str | None = None,
+        *,
+        program: str = FAPIAO,
+        **extra: str,
+    ) -> subprocess.Popen[bytes]:
+        """Start ``fapiao <args>`` (or another program of the environment) in the background."""
+        with (self.data_dir / f"{Path(program).name}-{args[0]}-{len(self.procs)}.log").open(
+            "wb"
+        ) as log:
             proc = subprocess.Popen(
-                [FAPIAO, *args],
-                env=self.env(checkpoint),
+                [program, *args],
+                env=self.env(checkpoint, **extra),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=REPO,
@@ -283,6 +292,17 @@ class Instance:
         """``fapiao serve`` on 127.0.0.1:port, returned once it answers."""
         proc = self.start(
             ["serve", "--host", "127.0.0.1", "--port", str(port), "--no-migrate"], checkpoint
+        )
+        wait_http(port, proc)
+        return proc
+
+    def gunicorn(self, port: int, workers: int = 2) -> subprocess.Popen[bytes]:
+        """gunicorn with ``fapiao.web.gunicorn_conf`` on 127.0.0.1:port, once it answers."""
+        proc = self.start(
+            ["-c", "python:fapiao.web.gunicorn_conf", "fapiao.web.wsgi:application"],
+            program=str(BIN / "gunicorn"),
+            FAPIAO_PORT=str(port),
+            FAPIAO_WEB_WORKERS=str(workers),
         )
         wait_http(port, proc)
         return proc
@@ -320,24 +340,41 @@ class Instance:
             for p in sorted(self.data_dir.glob("*.log"))
         )
 
-    def items_of(self, sha256s: Sequence[str]) -> set[str]:
-        """Which of these files already have an upload item (what a user sees in the batch list)."""
-        sql = (
-            "SELECT DISTINCT s.sha256 FROM intake_intakeitem i "
-            "JOIN invoices_storedfile s ON s.id = i.stored_file_id"
-        )
+    def sql(self, query: str) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query, straight from the database file or server."""
         if self.database_url is None:
             import sqlite3
 
-            with contextlib.closing(sqlite3.connect(self.data_dir / "fapiao.sqlite3")) as db:
-                rows = db.execute(sql).fetchall()
-        else:
-            import psycopg
+            with contextlib.closing(
+                sqlite3.connect(self.data_dir / "fapiao.sqlite3", timeout=30)
+            ) as db:
+                return list(db.execute(query).fetchall())
+        import psycopg
 
-            with psycopg.connect(self.database_url) as db:
-                rows = db.execute(sql).fetchall()
+        with psycopg.connect(self.database_url) as db:
+            return list(db.execute(query).fetchall())
+
+    def items_of(self, sha256s: Sequence[str]) -> set[str]:
+        """Which of these files already have an upload item (what a user sees in the batch list)."""
+        rows = self.sql(
+            "SELECT DISTINCT s.sha256 FROM intake_intakeitem i "
+            "JOIN invoices_storedfile s ON s.id = i.stored_file_id"
+        )
         have = {row[0] for row in rows}
         return {sha for sha in sha256s if sha in have}
+
+    def wait_parsed(self, total: int, timeout: float = 600) -> None:
+        """Wait until ``total`` items exist and none is queued or parsing."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ((count, open_items),) = self.sql(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status IN ('queued', 'parsing') "
+                "THEN 1 ELSE 0 END), 0) FROM intake_intakeitem"
+            )
+            if count >= total and open_items == 0:
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"items not parsed in {timeout}s\n{self.logs()}")
 
 
 def wait_http(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
