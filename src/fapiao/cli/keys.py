@@ -109,6 +109,50 @@ def rotate(
         fail_with(exc)
 
 
+@keys_app.command("delete-company")
+def delete_company(
+    company: Annotated[
+        str, typer.Option("--company", help="公司（编号或税号） · company (id or tax ID)")
+    ],
+    admin: Annotated[
+        str, typer.Option("--admin", help="执行操作的管理员用户名 · the admin's user name")
+    ],
+    shred: Annotated[
+        bool,
+        typer.Option(
+            "--shred",
+            help="销毁该公司的数据密钥和文件（不可恢复） · destroy its data keys and files "
+            "(irreversible)",
+        ),
+    ] = False,
+) -> None:
+    """注销公司（保留期内保留记录），或销毁其密钥 · Delete a company, or crypto-shred it."""
+    django_setup()
+    from django.contrib.auth import get_user_model
+
+    from fapiao.cli.audit import company_by_reference
+    from fapiao.web.keys.services_deletion import company_delete, company_shred
+
+    target = company_by_reference(company)
+    user = get_user_model().objects.filter(username=admin).first()
+    if user is None:
+        err_console.print(f"没有用户 {admin} · No user {admin}")
+        raise typer.Exit(2)
+    password = typer.prompt("密码 · Password", hide_input=True)
+    try:
+        if shred:
+            company_shred(company=target, actor=user, password=password)  # type: ignore[arg-type]
+            console.print("已销毁该公司的密钥与文件 · The company's keys and files are destroyed")
+        else:
+            deletion = company_delete(company=target, actor=user, password=password)  # type: ignore[arg-type]
+            console.print(
+                f"公司已注销，记录保留至 {deletion.retain_until} · Company deleted, records "
+                f"kept until {deletion.retain_until}"
+            )
+    except FapiaoError as exc:
+        fail_with(exc)
+
+
 def startup_check() -> None:
     """Servers and workers call this first: a wrong, missing or conflicting key stops them here."""
     django_setup()
