@@ -195,3 +195,8 @@ def test_an_alert_seen_again_is_kept_once_and_a_resolved_one_reopens(company, us
     [reopened] = alerts_detect(company=company, now=NOW + dt.timedelta(days=2))
     assert reopened.pk == first.pk
     assert reopened.status == AlertStatus.OPEN
+
+
+def test_the_companys_own_sales_invoices_are_not_judged(company):
+    invoice(company, direction="sales", gross="12000", issue_date=dt.date(2025, 10, 1))
+    assert alerts_detect(company=company, now=NOW) == []

@@ -125,11 +125,15 @@ def import_outcomes(company: Company, now: dt.datetime) -> list[JobOutcome]:
 
 
 def alerts_detect(*, company: Company, now: dt.datetime | None = None) -> list[Alert]:
-    """Run the invoice, claim and import detectors over the company's records."""
+    """Run the invoice, claim and import detectors over the company's purchase records."""
     now = now or timezone.now()
     settings_row = alert_settings_get(company=company)
     key = company_key(company)
-    invoices = _invoices(company, _today(now) - dt.timedelta(days=HISTORY_DAYS))
+    # Purchase invoices only: on its own sales invoices the company is the seller, and the
+    # detectors judge sellers (history, risk list, splitting, numbering, rest days, buyer).
+    invoices = _invoices(
+        company, _today(now) - dt.timedelta(days=HISTORY_DAYS), direction="purchase"
+    )
     found: list[CoreAlert] = [
         *detect_invoice_anomalies(
             key,
