@@ -146,3 +146,23 @@ def test_two_concurrent_workers_run_each_due_job_once():
         "three": 1,
     }
     assert sorted(ran["w1"] + ran["w2"]) == ["one", "three", "two"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_thread_polls_until_stopped():
+    from fapiao.web.ops.scheduler import scheduler_thread
+
+    stop = threading.Event()
+    thread = scheduler_thread(stop, interval=0.05)
+    deadline = time.monotonic() + 30
+    while ScheduledJob.objects.count() < len(default_jobs()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(timeout=10)
+
+    assert not thread.is_alive()
+    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {
+        spec.name for spec in default_jobs()
+    }
+    # the daily jobs wait for their first time: nothing ran on start
+    assert not ScheduledJob.objects.filter(last_run_at__isnull=False).exists()
