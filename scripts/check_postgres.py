@@ -15,8 +15,10 @@ def main(url: str) -> int:
     """Exit 0 when the server answers (or when skipping is allowed), 1 otherwise."""
     MARK.parent.mkdir(exist_ok=True)
     MARK.unlink(missing_ok=True)
+    conninfo = psycopg.conninfo.conninfo_to_dict(url.replace("postgres://", "postgresql://", 1))
+    conninfo["dbname"] = "postgres"  # the server answers; the test database is created by the tests
     try:
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=5):
+        with psycopg.connect(**conninfo, connect_timeout=5):
             pass
     except psycopg.OperationalError as exc:
         if os.environ.get("CI") == "true":

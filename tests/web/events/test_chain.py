@@ -188,9 +188,9 @@ def test_ten_thousand_events_verify_quickly(company, user):
         rows.append(Event(**row, prev_hash=prev, hash=digest))
         prev = digest
     Event.objects.bulk_create(rows, batch_size=2000)
-    began = time.perf_counter()
+    began = time.process_time()  # CPU time: stable on a loaded machine
     result = chain_verify(company.pk)
-    elapsed = time.perf_counter() - began
+    elapsed = time.process_time() - began
     print(f"verified {result.checked} events in {elapsed:.2f} s on {connection.vendor}")
     assert result.ok
     assert result.checked == 10_000

@@ -17,6 +17,7 @@ def _check_deploy(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
         **env,
     }
     environment.pop("DATABASE_URL", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by browser tests; never in production
     return subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,
