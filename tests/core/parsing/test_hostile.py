@@ -25,9 +25,9 @@ FAST = 2.0  # seconds: every hostile file is refused well within this
 
 
 def _timed(data: bytes, options: ParseOptions | None = None) -> ParseResult:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a bound that a busy machine does not break
     result = parse_bytes(data, options=options or ParseOptions())
-    assert time.perf_counter() - start < FAST
+    assert time.process_time() - start < FAST
     return result
 
 
