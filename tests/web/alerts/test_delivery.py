@@ -12,7 +12,7 @@ from django.utils import timezone
 from fapiao.core.alerts import verify_webhook
 from fapiao.core.anomalies import Alert as CoreAlert
 from fapiao.core.findings import Severity
-from fapiao.web.alerts.models import AlertDelivery
+from fapiao.web.alerts.models import Alert, AlertDelivery
 from fapiao.web.alerts.secrets import secret_open
 from fapiao.web.alerts.services import alerts_record, channel_save
 from fapiao.web.alerts.services_delivery import alerts_deliver
@@ -179,3 +179,46 @@ def test_resolved_alerts_and_disabled_channels_send_nothing(company, user, hook)
     )
     assert alerts_deliver(company_id=company.pk, now=NOW) == 0
     assert hook.requests == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_delivering_at_once_send_each_alert_once(hook):
+    import threading
+
+    from django.db import connections
+
+    from web.companies.factories import CompanyFactory
+
+    company = CompanyFactory()
+    channel_save(company=company, actor=None, kind="webhook", target=hook.url, secret="s")
+    for n in range(3):  # stored directly: alerts_record would deliver them at once on commit
+        Alert.objects.create(
+            company=company,
+            code="anomaly.buyer_mismatch",
+            severity="warning",
+            subject=f"invoice:{n}",
+            message="m",
+            message_en="m",
+        )
+    assert hook.requests == []
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            alerts_deliver(company_id=company.pk, now=NOW)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    subjects = sorted(r.json()["alerts"][0]["subject"] for r in hook.requests)
+    assert subjects == ["invoice:0", "invoice:1", "invoice:2"]
