@@ -18,6 +18,8 @@ import io
 import os
 import random
 import re
+import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,6 +99,12 @@ def _console(errors: list[str], message: Any) -> None:
     errors.append(f"console {message.type}: {message.text} ({message.location})")
 
 
+def _failed(errors: list[str], request: Any) -> None:
+    """A failed request fails the test, except one aborted because the test navigated away."""
+    if request.failure != "net::ERR_ABORTED":
+        errors.append(f"request failed: {request.url} {request.failure}")
+
+
 @dataclasses.dataclass
 class Browsing:
     """One browser context (one person) on the live server."""
@@ -109,8 +117,7 @@ class Browsing:
     steps: list[str]
 
     def goto(self, path: str) -> Any:
-        response = self.page.goto(self.base_url + path)
-        return response
+        return self.page.goto(self.base_url + path)
 
     def shot(self, name: str) -> Path:
         """A full-page screenshot, numbered in the order the test takes them."""
@@ -157,7 +164,7 @@ class Browser:
                 else None
             ),
         )
-        page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url} {r.failure}"))
+        page.on("requestfailed", lambda r: _failed(errors, r))
         browsing = Browsing(context, page, self.base_url, self.shots, errors, self.steps)
         self.opened.append(browsing)
         return browsing
@@ -166,7 +173,23 @@ class Browser:
         errors = [e for b in self.opened for e in b.errors]
         for browsing in self.opened:
             browsing.context.close()
+        _wait_for_request_threads()
         return errors
+
+
+def _wait_for_request_threads(timeout: float = 10.0) -> None:
+    """Let the live server's request threads end (each closes its database connection).
+
+    A keep-alive connection of the browser holds a server thread, and with it a database
+    session; on PostgreSQL one left open makes the next flush wait, or the test database's
+    removal fail ("being accessed by other users").
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [t for t in threading.enumerate() if "process_request_thread" in t.name]
+        if not busy:
+            return
+        busy[0].join(timeout=0.1)
 
 
 @pytest.hookimpl(wrapper=True)

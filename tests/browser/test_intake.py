@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from fapiao import config
 from fapiao.web.companies.models import Company, Role
@@ -97,7 +98,12 @@ def test_upload_zip_and_watch_it_parse(
     ran: list[bool] = []
 
     def poll(route: Any) -> None:
-        ran.append(_run_one_task())
+        # Playwright calls this in a greenlet of its own, which Django gives its own database
+        # connections (they are context-local): close them, or PostgreSQL keeps the sessions
+        try:
+            ran.append(_run_one_task())
+        finally:
+            connections.close_all()
         route.continue_()
 
     tab.route("**/intake/batches/*/progress/", poll)

@@ -23,9 +23,7 @@ def test_reconcile_a_tax_export_and_apply_the_correction(
     browser: Any, company: Company, uploaded: dict[str, Any], make_user: Any, tmp_path: Path
 ) -> None:
     truths = uploaded["truths"]
-    records = [
-        InvoiceRecord.objects.get(company=company, identity_key=t.number) for t in truths
-    ]
+    records = [InvoiceRecord.objects.get(company=company, identity_key=t.number) for t in truths]
     # the tax bureau's export (xlsxwriter, the real 全量发票查询 layout): the same invoices, but
     # the bureau has one number different in one digit from the record keyed here
     typo_record = records[1]
@@ -65,7 +63,8 @@ def test_reconcile_a_tax_export_and_apply_the_correction(
     assert typo_record.number == bureau_number or typo_record.digital_number == bureau_number
     assert InvoiceRecord.objects.filter(company=company).count() == len(truths)
     correction = Event.objects.filter(company=company, object_id=str(typo_record.pk)).last()
-    assert correction is not None and truths[1].number in str(correction.before)
+    assert correction is not None
+    assert truths[1].number in str(correction.before)
 
     me.goto(f"/invoices/{typo_record.pk}/")
     assert bureau_number in tab.inner_text("body")

@@ -64,7 +64,8 @@ def test_second_user_reviews_and_approves(
     )
     fields = tab.locator("table.invoice-fields")
     left, right = preview.bounding_box(), fields.bounding_box()
-    assert left is not None and right is not None
+    assert left is not None
+    assert right is not None
     assert left["x"] + left["width"] <= right["x"] + 1  # the preview beside the fields
     assert truths[0].number in fields.inner_text()
     # the synthetic invoice has error findings (e.g. its made-up tax IDs): a written reason
