@@ -161,3 +161,13 @@ def test_sql_injection_through_search_and_filters_neither_fails_nor_leaks(db):
     assert not failures, "\n".join(failures)
     # The tables are all still there.
     assert Event.objects.exists()
+
+
+def test_nul_characters_are_refused_by_the_api_not_a_500(company):
+    user = UserFactory()
+    Membership.objects.create(user=user, company=company, role=Role.ADMIN)
+    _, raw = api_token_create(user=user, company=company, name="w", scope=TokenScope.WRITE)
+    assert _api(raw).get("/api/invoices", {"q": "a\x00b"}).status_code in {400, 422}
+    body = '{"title": "a\\u0000b"}'
+    response = _api(raw).post("/api/claims", body, content_type="application/json")
+    assert response.status_code in {400, 422}

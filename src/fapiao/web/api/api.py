@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from fapiao.web.api.auth import TokenAuth
 from fapiao.web.api.docs import LocalSwagger
 from fapiao.web.api.errors import install_handlers
+from fapiao.web.api.parser import NulRefusingParser
 
 ROUTERS: tuple[str, ...] = ("invoices", "claims", "reconciliation", "reports")
 """Router modules under ``fapiao.web.api.routers``; one whose app is missing is left out."""
@@ -30,6 +31,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs=LocalSwagger(),
     auth=TokenAuth(),
+    parser=NulRefusingParser(),
 )
 install_handlers(api)
 
