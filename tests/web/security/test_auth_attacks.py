@@ -145,7 +145,8 @@ def test_sql_injection_through_search_and_filters_neither_fails_nor_leaks(db):
     assert api_gets
     failures = []
     for n, payload in enumerate(INJECTIONS):
-        for route in gets if n % 3 == 0 else ():  # every page with a third of the payloads
+        # Every page gets a third of the payloads, and NUL (PostgreSQL text cannot hold it).
+        for route in gets if n % 3 == 0 or "\x00" in payload else ():
             query = dict.fromkeys(("q", "search", "seller", "status", "action", "since"), payload)
             response = client.get(route.route, query)
             body = b"" if getattr(response, "streaming", False) else response.content

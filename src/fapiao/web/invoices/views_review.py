@@ -100,7 +100,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
     direction = request.GET.get("direction") or None
     if direction not in (None, *Direction.values):
         direction = None
-    search = (request.GET.get("q") or "").strip()[:100] or None
+    search = (request.GET.get("q") or "").replace("\x00", "").strip()[:100] or None
     rows = list(
         review_queue(
             company=request.company,  # type: ignore[attr-defined]
