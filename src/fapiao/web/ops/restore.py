@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from fapiao import config
 from fapiao.core.crypto.keyring import Keyring, resolve_keyring
+from fapiao.web.events.services import event_record
 from fapiao.web.invoices.storage import files_root
 from fapiao.web.keys.keyring import key_file_path, keyring_check, keyring_reset
 from fapiao.web.ops.archive import OpenedArchive, open_archive
@@ -204,6 +205,14 @@ def backup_restore(*, archive: Path, force: bool = False) -> RestoreResult:
     call_command("migrate", interactive=False, verbosity=0)
     keyring_reset()
     keyring_check()
+    event_record(
+        company=None,
+        actor=None,
+        action="backup.restored",
+        obj=None,
+        before=None,
+        after={"archive": archive.name},
+    )
     return RestoreResult(opened.manifest, dict(opened.manifest.get("schema", {})))
 
 

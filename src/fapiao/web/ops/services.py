@@ -22,6 +22,7 @@ from django.db import connections
 from django.utils import timezone
 
 from fapiao import __version__
+from fapiao.web.events.services import event_record
 from fapiao.web.invoices.storage import files_root
 from fapiao.web.keys.keyring import keyring_get
 from fapiao.web.ops.archive import Member, build_manifest, write_archive
@@ -95,6 +96,14 @@ def backup_create(*, out: Path | None = None, now: dt.datetime | None = None) ->
         job_run_record(name=BACKUP_JOB, started_at=started, succeeded=False, detail=str(exc))
         raise
     job_run_record(name=BACKUP_JOB, started_at=started, succeeded=True, detail=str(target))
+    event_record(
+        company=None,
+        actor=None,
+        action="backup.created",
+        obj=None,
+        before=None,
+        after={"archive": target.name},
+    )
     return result
 
 
