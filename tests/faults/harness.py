@@ -424,3 +424,107 @@ def pg_available(server: str = PG_SERVER) -> bool:
             return True
     except Exception:
         return False
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@dataclasses.dataclass
+class Cluster:
+    """A throwaway PostgreSQL cluster (``initdb`` into a temporary folder, a spare port)."""
+
+    folder: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        """The URL of its database ``fapiao``."""
+        return f"postgres://postgres@127.0.0.1:{self.port}/fapiao"
+
+    def _as_postgres(self, *args: str) -> None:
+        command = list(args)
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr.decode(errors='replace')[-2000:]}")
+
+    def init(self) -> None:
+        """Create the cluster and its database."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._as_postgres(
+            str(PG_BIN / "initdb"), "-D", str(self.folder / "data"), "-A", "trust",
+            "-U", "postgres", "--no-sync",
+        )  # fmt: skip
+        self.start()
+        self._as_postgres(
+            str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+            "fapiao",
+        )  # fmt: skip
+
+    def start(self) -> None:
+        """Start the server (waits until it accepts connections)."""
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_postgres(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-o", options,
+            "-l", str(self.folder / "server.log"), "-w", "start",
+        )  # fmt: skip
+
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server (``immediate``: like a crash, connections cut)."""
+        self._as_postgres(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-m", mode, "-w", "stop"
+        )  # fmt: skip
+
+
+def cluster_available() -> bool:
+    """Whether initdb and pg_ctl are installed (and a postgres user exists when running as root)."""
+    if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
+        return False
+    if os.geteuid() == 0:
+        import pwd
+
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return False
+    return True
+
+
+@contextlib.contextmanager
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway cluster in a new folder under /tmp on a spare port, removed afterwards."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="fapiao-pg-"))  # reachable by the postgres user
+    cluster = Cluster(folder, free_port())
+    try:
+        cluster.init()
+        yield cluster
+    finally:
+        with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
+            cluster.stop("fast")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def upload_retrying(
+    instance: Instance, client: Client, files: Sequence[Upload], *, attempts: int = 40
+) -> int:
+    """Upload like a patient user: on an error, wait (back-off) and send what has no item yet."""
+    pending, failures, delay = list(files), 0, 0.5
+    while pending:
+        try:
+            client.upload(pending)
+            return failures
+        except (ServerGone, RuntimeError):
+            failures += 1
+            if failures >= attempts:
+                raise RuntimeError(f"upload failed {failures} times\n{instance.logs()}") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 4.0)
+            with contextlib.suppress(Exception):  # the database may still be away
+                have = instance.items_of([f.sha256 for f in pending])
+                pending = [f for f in pending if f.sha256 not in have]
+    return failures
