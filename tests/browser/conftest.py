@@ -30,7 +30,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from fapiao.web.companies.models import Company, Role
+from fapiao.web.companies.models import Company, Membership, Role
 from web.companies.factories import CompanyFactory, UserFactory
 from web.helpers import login_as
 from web.intake.conftest import load_corpus
@@ -288,7 +288,7 @@ def upload_in_process(company: Company, user: Any, content: bytes, name: str = "
 def uploaded(company: Company, corpus: ModuleType, make_user: Any) -> dict[str, Any]:
     """Three purchase invoices (XML + OFD each) uploaded by a clerk through intake."""
     clerk = make_user("录入员甲")
-    login_as(Client(), clerk, company, Role.CLERK)
+    Membership.objects.create(user=clerk, company=company, role=Role.CLERK)
     truths = purchase_truths(corpus, company)
     upload_in_process(company, clerk, invoices_zip(corpus, truths))
     return {"clerk": clerk, "truths": truths}
