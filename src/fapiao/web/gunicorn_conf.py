@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from fapiao import config
+from fapiao import config as _settings
 
-bind = f"{config.get('FAPIAO_HOST') or '127.0.0.1'}:{config.int_setting('FAPIAO_PORT', 8000)}"
-workers = config.int_setting("FAPIAO_WEB_WORKERS", 2)
-threads = config.int_setting("FAPIAO_WEB_THREADS", 4)
+bind = f"{_settings.get('FAPIAO_HOST') or '127.0.0.1'}:{_settings.int_setting('FAPIAO_PORT', 8000)}"
+workers = _settings.int_setting("FAPIAO_WEB_WORKERS", 2)
+threads = _settings.int_setting("FAPIAO_WEB_THREADS", 4)
 worker_class = "gthread"
 timeout = 120
 graceful_timeout = 30
@@ -31,6 +31,7 @@ errorlog = "-"
 # The reverse proxy on the same machine terminates TLS and sets X-Forwarded-Proto.
 forwarded_allow_ips = "127.0.0.1,::1"
 proc_name = "fapiao-web"
+control_socket_disable = True  # several instances per machine must not share one control socket
 
 
 def on_starting(server: Any) -> None:
