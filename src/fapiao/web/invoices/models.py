@@ -255,6 +255,22 @@ class InvoiceRecord(models.Model):
         )
         indexes = (
             models.Index(fields=("company", "direction", "-issue_date"), name="invoice_list_idx"),
+            # The unfiltered list page sorts by (-issue_date, -id) within the company.
+            models.Index(fields=("company", "-issue_date", "-id"), name="invoice_recent_idx"),
+            # Covering index for the dashboard's monthly totals and deduction progress.
+            models.Index(
+                fields=(
+                    "company",
+                    "direction",
+                    "issue_date",
+                    "net_amount",
+                    "tax_amount",
+                    "gross_amount",
+                    "deduction_status",
+                ),
+                name="invoice_totals_idx",
+            ),
+            models.Index(fields=("company", "direction", "buyer_tax_id"), name="invoice_buyer_idx"),
             models.Index(fields=("company", "review_status"), name="invoice_review_idx"),
             models.Index(fields=("company", "seller_tax_id"), name="invoice_seller_idx"),
         )
