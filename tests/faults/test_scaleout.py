@@ -61,7 +61,6 @@ def pg_url() -> object:
         yield url
 
 
-@pytest.mark.slow
 def test_two_web_processes_and_two_workers_parse_500_files_exactly_once(
     pg_url: str, tmp_path: Path
 ) -> None:
