@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fapiao.web.claims.models import RESERVING_STATUSES, Claim, ClaimItem, ClaimStatus
 from fapiao.web.claims.selectors import UNCLAIMABLE_TAX_STATUSES, claim_item_holding
+from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.companies.selectors import membership_role
 from fapiao.web.events.services import event_record
@@ -92,7 +93,7 @@ def _text(value: str | None) -> str:
 
 def _lock_company(company_id: int) -> None:
     """One claim writer per company: reservation checks and event numbers stay consistent."""
-    list(Company.objects.select_for_update().filter(pk=company_id).values_list("pk"))
+    company_lock(company_id)
 
 
 def _locked(claim: Claim) -> Claim:

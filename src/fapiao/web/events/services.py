@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fapiao.core.audit.chain import GENESIS_HASH
+from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company
 from fapiao.web.events.chain import event_hash
 from fapiao.web.events.models import Event
@@ -48,7 +49,7 @@ def _chain_tail(company: Company | None) -> tuple[int, str]:
     if company is not None:
         # Lock the company row: concurrent writers of one company queue here (PostgreSQL);
         # SQLite already runs one writer at a time (IMMEDIATE transactions).
-        list(Company.objects.select_for_update().filter(pk=company.pk).values_list("pk"))
+        company_lock(company.pk)
         rows = Event.objects.filter(company=company)
     else:
         if connection.vendor == "postgresql":

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from fapiao.core.invoice import Invoice
+from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company
 from fapiao.web.events.services import event_record
 from fapiao.web.faults import checkpoint
@@ -118,7 +119,7 @@ def invoice_save_parsed(
         raise ValueError("原始文件属于另一家公司 / the stored file belongs to another company")
     with transaction.atomic(durable=True):
         # One writer per company at a time: identity lookups and event numbers stay consistent.
-        list(Company.objects.select_for_update().filter(pk=company.pk).values_list("pk"))
+        company_lock(company.pk)
         records = InvoiceRecord.objects.select_for_update().filter(
             company=company, direction=direction
         )

@@ -36,6 +36,7 @@ from fapiao.web.invoices.conversion import (
     invoice_to_core,
     to_column,
 )
+from fapiao.web.invoices.locks import invoice_lock
 from fapiao.web.invoices.models import InvoiceRecord, ReviewStatus
 from fapiao.web.invoices.selectors_review import error_findings, invoice_editor_ids
 from fapiao.web.invoices.workflow_errors import (
@@ -81,10 +82,6 @@ def _reason(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-def _locked(record: InvoiceRecord) -> InvoiceRecord:
-    return InvoiceRecord.objects.select_for_update().select_related("company").get(pk=record.pk)
-
-
 def _transition(locked: InvoiceRecord, allowed_from: Iterable[str], to: ReviewStatus) -> str:
     current = locked.review_status
     if current not in set(allowed_from):
@@ -108,7 +105,7 @@ def invoice_submit(
 ) -> InvoiceRecord:
     """提交审核: a draft or returned invoice goes (back) to the review queue."""
     with transaction.atomic(durable=True):
-        locked = _locked(record)
+        locked = invoice_lock(record)
         _require(company=locked.company, actor=actor, roles=EDITOR_ROLES)
         current = _transition(
             locked, (ReviewStatus.DRAFT, ReviewStatus.RETURNED), ReviewStatus.PENDING
@@ -138,7 +135,7 @@ def invoice_return(
     """退回: a reviewer sends a pending invoice back to the clerk with a written reason."""
     text = _reason(reason)
     with transaction.atomic(durable=True):
-        locked = _locked(record)
+        locked = invoice_lock(record)
         _require(company=locked.company, actor=actor, roles=REVIEWER_ROLES)
         current = _transition(locked, (ReviewStatus.PENDING,), ReviewStatus.RETURNED)
         if not text:
@@ -174,7 +171,7 @@ def invoice_approve(
     """
     reason = _reason(override_reason)
     with transaction.atomic(durable=True):
-        locked = _locked(record)
+        locked = invoice_lock(record)
         _require(company=locked.company, actor=actor, roles=REVIEWER_ROLES)
         assert actor is not None  # checked by _require
         if int(actor.pk) in invoice_editor_ids(record=locked):
@@ -362,7 +359,7 @@ def invoice_correct(
     an approved invoice that changes goes back to the review queue.
     """
     with transaction.atomic(durable=True):
-        locked = _locked(record)
+        locked = invoice_lock(record)
         _require(company=locked.company, actor=actor, roles=EDITOR_ROLES)
         changed = _new_values(locked, changes)
         if not changed:

@@ -19,10 +19,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from fapiao.core.tabular.export import ExportKind, TaxExport
+from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.companies.selectors import membership_role
 from fapiao.web.events.services import event_record
 from fapiao.web.invoices.conversion import normalize_identifier
+from fapiao.web.invoices.locks import invoice_lock
 from fapiao.web.invoices.models import (
     BookingStatus,
     DeductionStatus,
@@ -218,10 +220,6 @@ def _save_and_record(
     return record
 
 
-def _locked(record: InvoiceRecord) -> InvoiceRecord:
-    return InvoiceRecord.objects.select_for_update().select_related("company").get(pk=record.pk)
-
-
 def invoice_tax_status_set(
     *,
     record: InvoiceRecord,
@@ -232,7 +230,7 @@ def invoice_tax_status_set(
     """Change 发票状态 (正常 → 作废 / 红冲 / 异常 …) if the transition table allows it."""
     target = TaxStatus(to)
     with transaction.atomic(durable=True):
-        locked = _locked(record)
+        locked = invoice_lock(record)
         _check_role(company=locked.company, actor=actor)
         before, after = _tax_change(locked, target)
         return _save_and_record(
@@ -258,7 +256,7 @@ def invoice_deduction_status_set(
     """Change 抵扣状态 of a purchase invoice: 确认 needs 所属期 (YYYY-MM), 不抵扣 a reason."""
     target = DeductionStatus(to)
     with transaction.atomic(durable=True):
-        locked = _locked(record)
+        locked = invoice_lock(record)
         _check_role(company=locked.company, actor=actor)
         before, after = _deduction_change(locked, target, period, reason)
         return _save_and_record(
@@ -284,7 +282,7 @@ def invoice_booking_status_set(
     target = BookingStatus(to)
     voucher = " ".join(unicodedata.normalize("NFKC", voucher_number or "").split())
     with transaction.atomic(durable=True):
-        locked = _locked(record)
+        locked = invoice_lock(record)
         _check_role(company=locked.company, actor=actor)
         _check_transition(
             "入账状态",
@@ -426,7 +424,7 @@ def invoice_statuses_from_export(
     with transaction.atomic(durable=True):
         _check_role(company=company, actor=actor)
         # One writer per company: the records read here are the ones changed.
-        list(Company.objects.select_for_update().filter(pk=company.pk).values_list("pk"))
+        company_lock(company.pk)
         records = InvoiceRecord.objects.select_for_update().filter(company=company)
         if direction is not None:
             records = records.filter(direction=direction.value)

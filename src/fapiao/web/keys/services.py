@@ -20,6 +20,7 @@ from fapiao.core.crypto.envelope import (
 )
 from fapiao.core.crypto.errors import DecryptError, UnknownMasterKeyError
 from fapiao.core.crypto.keyring import Keyring
+from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company
 from fapiao.web.events.services import event_record
 from fapiao.web.keys.keyring import _aad_company, keyring_get, keyring_reset
@@ -74,7 +75,7 @@ def data_key_active(*, company_id: int | None) -> tuple[str, DataKey]:
         with transaction.atomic():
             if company_id is not None:
                 # Queue concurrent creators of one company's key behind the company row.
-                list(Company.objects.select_for_update().filter(pk=company_id).values("pk"))
+                company_lock(company_id)
                 again = CompanyKey.objects.filter(
                     company_id=company_id, status=KeyStatus.ACTIVE
                 ).first()
@@ -134,7 +135,7 @@ def data_key_rotate(*, company: Company, actor: AbstractBaseUser | None = None) 
     key and :func:`data_keys_retired_delete` destroys the retired keys.
     """
     with transaction.atomic(durable=True):
-        list(Company.objects.select_for_update().filter(pk=company.pk).values("pk"))
+        company_lock(company.pk)
         old = list(CompanyKey.objects.filter(company=company, status=KeyStatus.ACTIVE))
         CompanyKey.objects.filter(pk__in=[r.pk for r in old]).update(status=KeyStatus.RETIRED)
         row, _ = _new_key_row(company.pk, keyring_get())

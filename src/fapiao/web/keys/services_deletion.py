@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fapiao import config
 from fapiao.core.errors import FapiaoError
+from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company, Membership, Role
 from fapiao.web.events.services import event_record
 from fapiao.web.invoices.storage import company_files_shred
@@ -57,7 +58,7 @@ def company_delete(
     """Delete a company, keeping its records sealed for the retention period (admins only)."""
     _reauthenticate(actor, password)
     with transaction.atomic(durable=True):
-        list(Company.objects.select_for_update().filter(pk=company.pk).values("pk"))
+        company_lock(company.pk)
         if not Membership.objects.filter(company=company, user_id=actor.pk, role=Role.ADMIN):
             raise DeletionRefusedError(
                 "只有该公司的管理员可以注销公司", "Only an admin of the company can delete it"

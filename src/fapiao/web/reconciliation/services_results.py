@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from fapiao.web.events.services import event_record, json_value
 from fapiao.web.invoices.conversion import identity_key, invoice_to_core
+from fapiao.web.invoices.locks import invoice_lock
 from fapiao.web.invoices.models import InvoiceRecord
 from fapiao.web.invoices.services_review import invoice_correct as _invoice_correct
 from fapiao.web.reconciliation.checks import (
@@ -44,7 +45,7 @@ def invoice_correct(
     if not {"code", "number", "digital_number"} & set(changes):
         return corrected
     with transaction.atomic(durable=True):
-        locked = InvoiceRecord.objects.select_for_update().get(pk=record.pk)
+        locked = invoice_lock(record)
         key = identity_key(invoice_to_core(locked))
         taken = (
             InvoiceRecord.objects.filter(

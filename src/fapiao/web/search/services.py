@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
+from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company
 from fapiao.web.events.models import Event
 from fapiao.web.events.services import event_record
@@ -88,6 +89,7 @@ def _index(company: Company, invoice_ids: Iterable[int]) -> int:
 def search_index_invoices(*, company: Company, invoice_ids: Iterable[int]) -> int:
     """(Re)build the search entries of some of the company's invoices; the number indexed."""
     with transaction.atomic(durable=True):
+        company_lock(company.pk)
         return _index(company, invoice_ids)
 
 
@@ -100,6 +102,7 @@ def search_index_catch_up(*, company: Company, batch: int = CATCH_UP_BATCH) -> i
     if not latest or latest[0] <= seen:
         return 0
     with transaction.atomic(durable=True):
+        company_lock(company.pk)
         cursor, _ = IndexCursor.objects.select_for_update().get_or_create(company=company)
         events = list(
             Event.objects.filter(company=company, seq__gt=cursor.seq)
@@ -122,6 +125,7 @@ def search_index_catch_up(*, company: Company, batch: int = CATCH_UP_BATCH) -> i
 def search_index_rebuild(*, company: Company) -> int:
     """Rebuild every search entry of the company (after a bulk import or an upgrade)."""
     with transaction.atomic(durable=True):
+        company_lock(company.pk)
         ids = list(InvoiceRecord.objects.filter(company=company).values_list("pk", flat=True))
         count = _index(company, ids)
         latest = (

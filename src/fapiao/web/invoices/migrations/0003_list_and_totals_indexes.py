@@ -5,24 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('companies', '0002_company_preferences'),
-        ('invoices', '0002_statuses_review'),
+        ("companies", "0002_company_preferences"),
+        ("invoices", "0002_statuses_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='invoicerecord',
-            index=models.Index(fields=['company', '-issue_date', '-id'], name='invoice_recent_idx'),
+            model_name="invoicerecord",
+            index=models.Index(fields=["company", "-issue_date", "-id"], name="invoice_recent_idx"),
         ),
         migrations.AddIndex(
-            model_name='invoicerecord',
-            index=models.Index(fields=['company', 'direction', 'issue_date', 'net_amount', 'tax_amount', 'gross_amount', 'deduction_status'], name='invoice_totals_idx'),
+            model_name="invoicerecord",
+            index=models.Index(
+                fields=[
+                    "company",
+                    "direction",
+                    "issue_date",
+                    "net_amount",
+                    "tax_amount",
+                    "gross_amount",
+                    "deduction_status",
+                ],
+                name="invoice_totals_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoicerecord',
-            index=models.Index(fields=['company', 'direction', 'buyer_tax_id'], name='invoice_buyer_idx'),
+            model_name="invoicerecord",
+            index=models.Index(
+                fields=["company", "direction", "buyer_tax_id"], name="invoice_buyer_idx"
+            ),
         ),
     ]
