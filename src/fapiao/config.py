@@ -192,7 +192,10 @@ SETTINGS: tuple[Setting, ...] = (
         "Where originals live: filesystem ($FAPIAO_DATA_DIR/files, may be an NFS share) or s3",
     ),
     Setting(
-        "FAPIAO_S3_BUCKET", "(none)", "S3 存储桶（FAPIAO_STORAGE=s3 时必填）", "S3 bucket (required)"
+        "FAPIAO_S3_BUCKET",
+        "(none)",
+        "S3 存储桶（FAPIAO_STORAGE=s3 时必填）",
+        "S3 bucket (required with FAPIAO_STORAGE=s3)",
     ),
     Setting(
         "FAPIAO_S3_ENDPOINT_URL",
