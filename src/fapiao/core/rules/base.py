@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from fapiao.core.findings import Finding
-from fapiao.core.invoice import Direction, Invoice, china_today
+from fapiao.core.invoice import Invoice, china_today
 
 RULE_MODULES = ("identity", "parties", "amounts", "dates", "red")
 """The modules under ``fapiao.core.rules`` that register rules, imported on first use."""
@@ -70,8 +70,3 @@ def validate(invoice: Invoice, context: RuleContext | None = None) -> Invoice:
     seen = {(f.code, f.field, f.message) for f in invoice.findings}
     extra = tuple(f for f in findings if (f.code, f.field, f.message) not in seen)
     return dataclasses.replace(invoice, findings=invoice.findings + extra)
-
-
-def is_purchase(invoice: Invoice, context: RuleContext) -> bool:
-    """Whether the invoice is one the company received."""
-    return invoice.direction is Direction.PURCHASE
