@@ -45,7 +45,7 @@ def kind_from_label(label: str | None) -> InvoiceKind | None:
     return KIND_LABELS.get("".join(text.split())) if text else None
 
 
-def _identity(row: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+def row_identity(row: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
     """(code, number, digital_number), with a 数电 row's 20-digit number as its number."""
     code = v.identifier(row.get("code"))
     number = v.identifier(row.get("number"))
@@ -71,12 +71,31 @@ def _line(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def row_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The invoice fields of one canonical row (tax export or company ledger), by field path."""
+    code, number, digital = row_identity(row)
+    kind = kind_from_label(v.clean(row.get("kind_label"))) or v.kind_from_code(code)
+    return {
+        "kind": kind,
+        "code": code,
+        "number": number,
+        "digital_number": digital,
+        "issue_date": v.date(row.get("issue_date")),
+        "seller.tax_id": v.identifier(row.get("seller_tax_id")),
+        "seller.name": v.clean(row.get("seller_name")),
+        "buyer.tax_id": v.identifier(row.get("buyer_tax_id")),
+        "buyer.name": v.clean(row.get("buyer_name")),
+        "net_amount": v.money(row.get("net_amount")),
+        "tax_amount": v.money(row.get("tax_amount")),
+        "gross_amount": v.money(row.get("gross_amount")),
+        "remark": v.clean(row.get("remark")),
+    }
+
+
 def _invoice(
     row: Mapping[str, Any], lines: list[dict[str, Any]], context: dict[str, Any]
 ) -> Invoice:
-    code, number, digital = _identity(row)
     label = v.clean(row.get("kind_label"))
-    kind = kind_from_label(label) or v.kind_from_code(code)
     findings: list[Finding] = []
     if label and kind_from_label(label) is None:
         findings.append(
@@ -99,24 +118,10 @@ def _invoice(
             )
         )
     positive = v.clean(row.get("is_positive"))
-    values: dict[str, Any] = {
-        "kind": kind,
-        "direction": context.get("direction"),
-        "code": code,
-        "number": number,
-        "digital_number": digital,
-        "issue_date": v.date(row.get("issue_date")),
-        "seller.tax_id": v.identifier(row.get("seller_tax_id")),
-        "seller.name": v.clean(row.get("seller_name")),
-        "buyer.tax_id": v.identifier(row.get("buyer_tax_id")),
-        "buyer.name": v.clean(row.get("buyer_name")),
-        "net_amount": v.money(row.get("net_amount")),
-        "tax_amount": v.money(row.get("tax_amount")),
-        "gross_amount": v.money(row.get("gross_amount")),
-        "is_red": positive == "否" if positive in ("是", "否") else None,
-        "remark": v.clean(row.get("remark")),
-        "drawer": v.clean(row.get("drawer")),
-    }
+    values = row_values(row)
+    values["direction"] = context.get("direction")
+    values["is_red"] = positive == "否" if positive in ("是", "否") else None
+    values["drawer"] = v.clean(row.get("drawer"))
     return v.assemble(
         values,
         source=FieldSource.EXPORT,
@@ -144,11 +149,11 @@ class TabularParser:
         lines: dict[tuple[str | None, ...], list[dict[str, Any]]] = {}
         if export.line_tables:
             for row in export.lines.iter_rows(named=True):
-                lines.setdefault(_identity(row), []).append(_line(row))
+                lines.setdefault(row_identity(row), []).append(_line(row))
         context = {"direction": export.direction}
         invoices = tuple(
-            ParsedInvoice(_invoice(row, lines.get(_identity(row), []), context))
+            ParsedInvoice(_invoice(row, lines.get(row_identity(row), []), context))
             for row in export.invoices.iter_rows(named=True)
-            if any(_identity(row))
+            if any(row_identity(row))
         )
         return ParseResult(fmt, invoices=invoices)

@@ -21,7 +21,6 @@ from fapiao.web.claims.models import RESERVING_STATUSES, Claim, ClaimItem, Claim
 from fapiao.web.claims.selectors import UNCLAIMABLE_TAX_STATUSES, claim_item_holding
 from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company, Role
-from fapiao.web.companies.selectors import membership_role
 from fapiao.web.events.services import event_record
 from fapiao.web.invoices.models import Direction, InvoiceRecord, StoredFile, TaxStatus
 from fapiao.web.invoices.workflow_errors import (
@@ -30,6 +29,7 @@ from fapiao.web.invoices.workflow_errors import (
     SelfApprovalError,
     StatusTransitionError,
     WorkflowError,
+    require_member_role,
 )
 
 CLAIM_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -72,21 +72,6 @@ class ClaimConflictError(WorkflowError):
         self.claim = holder
 
 
-def _role(*, company: Company, actor: AbstractBaseUser | None, roles: Iterable[Role]) -> Role:
-    if actor is None or not actor.is_authenticated:
-        raise NotPermittedError("此操作需要登录的用户", "This step needs a signed-in user")
-    role = membership_role(user=actor, company=company)
-    allowed = tuple(roles)
-    if role not in allowed:
-        names = "、".join(str(r.label) for r in allowed)
-        raise NotPermittedError(
-            f"只有{names}可以执行此操作",
-            f"Only {', '.join(r.value for r in allowed)} may do this",
-            role=role,
-        )
-    return role
-
-
 def _text(value: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", value or "").split())
 
@@ -102,7 +87,7 @@ def _locked(claim: Claim) -> Claim:
 
 
 def _own_editable(locked: Claim, actor: AbstractBaseUser | None) -> None:
-    _role(company=locked.company, actor=actor, roles=MEMBER_ROLES)
+    require_member_role(company=locked.company, actor=actor, roles=MEMBER_ROLES)
     assert actor is not None
     if locked.claimant_id != actor.pk:
         raise NotPermittedError(
@@ -159,7 +144,7 @@ def claim_create(
     if not text:
         raise ReasonRequiredError("报销单需要事由", "A claim needs a title")
     with transaction.atomic(durable=True):
-        _role(company=company, actor=claimant, roles=MEMBER_ROLES)
+        require_member_role(company=company, actor=claimant, roles=MEMBER_ROLES)
         claim = Claim.objects.create(
             company=company, claimant_id=claimant.pk, title=text, note=note.strip()
         )
@@ -363,7 +348,7 @@ def _decide(
     text = _text(reason)
     with transaction.atomic(durable=True):
         locked = _locked(claim)
-        _role(company=locked.company, actor=actor, roles=roles)
+        require_member_role(company=locked.company, actor=actor, roles=roles)
         assert actor is not None
         if locked.claimant_id == actor.pk:
             raise SelfApprovalError(

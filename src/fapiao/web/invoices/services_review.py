@@ -25,7 +25,6 @@ from fapiao.core.errors import FapiaoError
 from fapiao.core.invoice import FieldSource, InvoiceKind
 from fapiao.core.rules.base import RuleContext, check
 from fapiao.web.companies.models import Company, Role
-from fapiao.web.companies.selectors import membership_role
 from fapiao.web.events.services import event_record, json_value
 from fapiao.web.invoices.conversion import (
     SCALAR_FIELDS,
@@ -42,11 +41,11 @@ from fapiao.web.invoices.selectors_review import error_findings, invoice_editor_
 from fapiao.web.invoices.workflow_errors import (
     BlockingFindingsError,
     FieldEditError,
-    NotPermittedError,
     ReasonRequiredError,
     SelfApprovalError,
     StatusTransitionError,
     WorkflowError,
+    require_member_role,
 )
 from fapiao.web.search.tasks import search_index_catch_up_task
 
@@ -61,21 +60,6 @@ _REVIEW_LABELS = {s.value: str(s.label) for s in ReviewStatus}
 def _reindex(company_id: int) -> None:
     """After commit, let the search index catch up with the events just written."""
     transaction.on_commit(partial(search_index_catch_up_task.enqueue, company_id))
-
-
-def _require(*, company: Company, actor: AbstractBaseUser | None, roles: Iterable[Role]) -> Role:
-    if actor is None or not actor.is_authenticated:
-        raise NotPermittedError("此操作需要登录的用户", "This step needs a signed-in user")
-    role = membership_role(user=actor, company=company)
-    allowed = tuple(roles)
-    if role not in allowed:
-        names = "、".join(str(r.label) for r in allowed)
-        raise NotPermittedError(
-            f"只有{names}可以执行此操作",
-            f"Only {', '.join(r.value for r in allowed)} may do this",
-            role=role,
-        )
-    return role
 
 
 def _reason(text: str | None) -> str:
@@ -106,7 +90,7 @@ def invoice_submit(
     """提交审核: a draft or returned invoice goes (back) to the review queue."""
     with transaction.atomic(durable=True):
         locked = invoice_lock(record)
-        _require(company=locked.company, actor=actor, roles=EDITOR_ROLES)
+        require_member_role(company=locked.company, actor=actor, roles=EDITOR_ROLES)
         current = _transition(
             locked, (ReviewStatus.DRAFT, ReviewStatus.RETURNED), ReviewStatus.PENDING
         )
@@ -136,7 +120,7 @@ def invoice_return(
     text = _reason(reason)
     with transaction.atomic(durable=True):
         locked = invoice_lock(record)
-        _require(company=locked.company, actor=actor, roles=REVIEWER_ROLES)
+        require_member_role(company=locked.company, actor=actor, roles=REVIEWER_ROLES)
         current = _transition(locked, (ReviewStatus.PENDING,), ReviewStatus.RETURNED)
         if not text:
             raise ReasonRequiredError("退回需要写明原因", "Returning an invoice needs a reason")
@@ -172,7 +156,7 @@ def invoice_approve(
     reason = _reason(override_reason)
     with transaction.atomic(durable=True):
         locked = invoice_lock(record)
-        _require(company=locked.company, actor=actor, roles=REVIEWER_ROLES)
+        require_member_role(company=locked.company, actor=actor, roles=REVIEWER_ROLES)
         assert actor is not None  # checked by _require
         if int(actor.pk) in invoice_editor_ids(record=locked):
             raise SelfApprovalError(
@@ -360,7 +344,7 @@ def invoice_correct(
     """
     with transaction.atomic(durable=True):
         locked = invoice_lock(record)
-        _require(company=locked.company, actor=actor, roles=EDITOR_ROLES)
+        require_member_role(company=locked.company, actor=actor, roles=EDITOR_ROLES)
         changed = _new_values(locked, changes)
         if not changed:
             return record

@@ -7,7 +7,13 @@ reason, a machine code, a message that names the values involved.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from fapiao.web.companies.models import Company, Role
 
 
 class WorkflowError(Exception):
@@ -62,3 +68,23 @@ class FieldEditError(WorkflowError):
     """A correction names a field that cannot be edited or a value that cannot be stored."""
 
     code = "invoice.field_invalid"
+
+
+def require_member_role(
+    *, company: Company, actor: AbstractBaseUser | None, roles: Iterable[Role]
+) -> Role:
+    """The actor's role in the company, or NotPermittedError when it is not one of ``roles``."""
+    from fapiao.web.companies.selectors import membership_role
+
+    if actor is None or not actor.is_authenticated:
+        raise NotPermittedError("此操作需要登录的用户", "This step needs a signed-in user")
+    role = membership_role(user=actor, company=company)
+    allowed = tuple(roles)
+    if role not in allowed:
+        names = "、".join(str(r.label) for r in allowed)
+        raise NotPermittedError(
+            f"只有{names}可以执行此操作",
+            f"Only {', '.join(r.value for r in allowed)} may do this",
+            role=role,
+        )
+    return role
