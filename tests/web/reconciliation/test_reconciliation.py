@@ -302,3 +302,38 @@ def test_a_queued_run_shows_its_status_and_is_processed_once(client, company, cl
     assert Event.objects.filter(action="reconciliation.run").count() == 1
     assert ReconciliationResult.objects.filter(run=run).count() == 4
     assert "hx-trigger" not in client.get(response["Location"]).content.decode()
+
+
+def test_margin_records_without_an_export_row_are_left_out_not_problems(
+    client, company, clerk, scenario
+):
+    """A record of April (after the March export) that the export does not list belongs to April's
+    reconciliation: counted as left out, not a problem; a March invoice keyed as April stays a
+    date mismatch."""
+    april = InvoiceRecordFactory(
+        company=company, number=_number(70), issue_date=dt.date(2025, 4, 10), created_by=clerk
+    )
+    april.identity_key = april.number
+    april.save()
+    keyed_late = scenario["records"][6]
+    rows = [export_row(r) for r in scenario["records"]]
+    keyed_late.issue_date = dt.date(2025, 4, 7)
+    keyed_late.save()
+    run = reconciliation_run(
+        company=company,
+        direction="purchase",
+        content=export_xlsx(rows),
+        filename=FILENAME,
+        actor=clerk,
+        as_of=dt.date.fromisoformat(AS_OF),
+    )
+    assert run.counts["LEFT_OUT"] == 1
+    assert "OUTSIDE_EXPORT_PERIOD" not in run.counts
+    assert not ReconciliationResult.objects.filter(run=run, record=april).exists()
+    assert ReconciliationResult.objects.get(run=run, record=keyed_late).category == "DATE_MISMATCH"
+    assert run.ledger_count == 10
+    problems = ReconciliationResult.objects.filter(run=run, is_problem=True).count()
+    assert run.problem_count == problems
+    login_as(client, clerk, company, role="clerk")
+    html = client.get(f"/reconciliation/{run.pk}/").content.decode()
+    assert 'data-left-out="1"' in html

@@ -47,9 +47,12 @@ from fapiao.web.reconciliation.models import ReconciliationResult as ResultRow
 from fapiao.web.reconciliation.models import ReconciliationRun, RunStatus
 
 LEDGER_MARGIN = dt.timedelta(days=62)
-"""Records issued this long before or after the export's period are reconciled too (a wrong
-开票日期 then shows as a date mismatch, not as missing); older ones stay out of the run."""
+"""Records issued this long before or after the export's period are matched too (a wrong 开票日期
+then shows as a date mismatch, not as missing).  Those that no export row matches belong to another
+period's reconciliation and are only counted (``LEFT_OUT``); older ones stay out of the run."""
 _NONE = "（未填）"
+LEFT_OUT = "LEFT_OUT"
+"""Key in ``ReconciliationRun.counts``: margin records no export row matched (not reconciled)."""
 
 
 def _read_export(content: bytes, filename: str) -> TaxExport:
@@ -268,17 +271,27 @@ def _process(run: ReconciliationRun, actor: AbstractBaseUser | None, ip: str | N
             f"对账失败：{exc.message}", f"Reconciliation failed: {exc.message_en}"
         ) from exc
     record_ids = ledger["record_id"].to_list()
+    category = pl.col("category").cast(pl.Utf8)
+    # Records of the margin that no export row claims belong to another period's reconciliation:
+    # they are left out of this run (counted as LEFT_OUT), not reported as problems.
+    left_out = rec.results.filter(category == Category.OUTSIDE_EXPORT_PERIOD.value).height
     # MATCHED results are counted, not stored: a run keeps what needs a look.
-    unmatched = rec.results.filter(pl.col("category").cast(pl.Utf8) != Category.MATCHED.value)
+    unmatched = rec.results.filter(
+        (category != Category.MATCHED.value) & (category != Category.OUTSIDE_EXPORT_PERIOD.value)
+    )
     counts = {
-        row["category"]: row["count"] for row in rec.summary().iter_rows(named=True) if row["count"]
+        row["category"]: row["count"]
+        for row in rec.summary().iter_rows(named=True)
+        if row["count"] and row["category"] != Category.OUTSIDE_EXPORT_PERIOD.value
     }
+    if left_out:
+        counts[LEFT_OUT] = left_out
     with transaction.atomic(durable=True):
         run.period_start = rec.period[0] if rec.period else None
         run.period_end = rec.period[1] if rec.period else None
-        run.ledger_count = ledger.height
+        run.ledger_count = ledger.height - left_out
         run.export_count = rec.tax.height
-        run.problem_count = rec.problems().height
+        run.problem_count = rec.problems().height - left_out
         run.counts = counts
         run.status_update = statuses
         run.status = RunStatus.DONE
