@@ -43,7 +43,7 @@ def test_submit_with_screenshot_and_admin_sees_it(client: Client):
     assert "上传后页面空白" in html
     screenshot = client.get(f"/feedback/{feedback.pk}/screenshot/")
     assert screenshot.status_code == 200
-    assert b"".join(screenshot.streaming_content).startswith(b"\x89PNG")
+    assert screenshot.content.startswith(b"\x89PNG")
     client.post(f"/feedback/{feedback.pk}/status/", {"status": "in_progress"})
     feedback.refresh_from_db()
     assert feedback.status == Status.IN_PROGRESS

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from fapiao.web.companies.models import Company
 from fapiao.web.events.services import event_record
+from fapiao.web.feedback import screenshots
 from fapiao.web.feedback.models import ALLOWED_TRANSITIONS, Category, Feedback, Status
 
 
@@ -24,7 +26,14 @@ def feedback_submit(
     page: str = "",
     screenshot: UploadedFile[bytes] | None = None,
 ) -> Feedback:
-    """提交反馈 (submit feedback) from a page."""
+    """提交反馈 (submit feedback) from a page; a screenshot is kept as a sealed PNG.
+
+    Raises :class:`~fapiao.web.feedback.screenshots.ScreenshotError` when it is no image.
+    """
+    png = None
+    if screenshot is not None:
+        screenshot.seek(0)
+        png = screenshots.to_png(screenshot.read())
     with transaction.atomic(durable=True):
         feedback = Feedback(
             company=company,
@@ -33,9 +42,10 @@ def feedback_submit(
             text=text.strip(),
             page=page[:500],
         )
-        if screenshot is not None:
-            feedback.screenshot.save(screenshot.name or "screenshot.png", screenshot, save=False)
         feedback.save()
+        if png is not None:
+            sealed = screenshots.seal(png, company_id=feedback.company_id, feedback_id=feedback.pk)
+            feedback.screenshot.save(f"screenshot-{feedback.pk}.sealed", ContentFile(sealed))
         event_record(
             company=company,
             actor=author,

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fapiao.core.crypto.errors import DecryptError
 from fapiao.web.companies.models import Company, Role
-from fapiao.web.feedback import selectors, services
+from fapiao.web.feedback import screenshots, selectors, services
 from fapiao.web.feedback.forms import FeedbackForm, StatusForm
 from fapiao.web.feedback.models import Status
 from fapiao.web.shell.permissions import login_required_view, require_role
+
+logger = logging.getLogger(__name__)
 
 
 def _scope(request: HttpRequest) -> Company | None:
@@ -36,14 +41,18 @@ def submit(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST or None, request.FILES or None, initial={"page": page})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.feedback_submit(
-            company=getattr(request, "company", None),
-            author=request.user,  # type: ignore[arg-type]
-            category=data["category"],
-            text=data["text"],
-            page=data["page"],
-            screenshot=data["screenshot"],
-        )
+        try:
+            services.feedback_submit(
+                company=getattr(request, "company", None),
+                author=request.user,  # type: ignore[arg-type]
+                category=data["category"],
+                text=data["text"],
+                page=data["page"],
+                screenshot=data["screenshot"],
+            )
+        except screenshots.ScreenshotError as exc:
+            form.add_error("screenshot", f"{exc.message} · {exc.message_en}")
+            return render(request, "feedback/submit.html", {"form": form})
         messages.success(request, _("感谢您的反馈 · Thank you for your feedback"))
         back = data["page"]
         if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -95,9 +104,20 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required_view
-def screenshot(request: HttpRequest, pk: int) -> FileResponse:
-    """The screenshot of one feedback (same scope rules as the list)."""
+def screenshot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The screenshot of one feedback (same scope rules as the list), a PNG served inline."""
     feedback = selectors.feedback_get(company=_scope(request), pk=pk)
     if not feedback.screenshot:
         raise Http404
-    return FileResponse(feedback.screenshot.open("rb"), as_attachment=False)
+    try:
+        with feedback.screenshot.open("rb") as handle:
+            png = screenshots.readable_png(
+                handle.read(), company_id=feedback.company_id, feedback_id=feedback.pk
+            )
+    except (DecryptError, screenshots.ScreenshotError, OSError):
+        logger.warning("feedback %s: the screenshot cannot be opened", feedback.pk)
+        raise Http404 from None
+    response = HttpResponse(png, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
