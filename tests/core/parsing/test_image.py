@@ -143,21 +143,24 @@ def test_random_and_truncated_images_raise_typed_errors() -> None:
 @pytest.mark.ocr
 @pytest.mark.samples
 def test_real_raster_sample_with_the_real_engine(samples: Path) -> None:
-    from rapidfuzz import fuzz
-
     case = TESTS / "expected" / "image" / "digital-ordinary-raster.expected-ocr.json"
     expected = json.loads(case.read_text("utf-8"))
     result = ImageParser().parse((samples / expected["sample"]).read_bytes(), ParseOptions())
     (want,) = expected["invoices"]
     got = result.invoices[0].invoice
-    for name in ("number", "issue_date", "seller.tax_id", "buyer.tax_id"):
+    for name in (
+        "number",
+        "issue_date",
+        "seller.tax_id",
+        "buyer.tax_id",
+        "seller.name",
+        "buyer.name",
+    ):
         assert str(field_value(got, name)) == str(field_value_json(want, name)), name
     for name in ("net_amount", "tax_amount", "gross_amount"):
         assert str(field_value(got, name)) == want[name], name
     assert got.kind.value == want["kind"]
     assert got.is_red is want["is_red"]
-    for name in expected["fuzzy"]:
-        assert fuzz.ratio(field_value(got, name), field_value_json(want, name)) >= 90, name
 
 
 def field_value_json(data: dict[str, object], name: str) -> object:
