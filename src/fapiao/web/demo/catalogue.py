@@ -43,8 +43,12 @@ class Party:
     phone: str
     bank: str
     account: str
-    items: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()  # what a seller bills on every invoice
     small_scale: bool = False
+    extras: tuple[str, ...] = ()  # what it sometimes adds (a meal on a hotel bill)
+    cadence: str = "frequent"  # "frequent", "monthly" or "quarterly"
+    weight: int = 0  # share of the frequent purchases
+    any_day: bool = False  # bills at weekends and on holidays too (hotels, taxis, …)
 
 
 def make_uscc(area: str, seed: str, *, authority: str = "9", kind: str = "1") -> str:
@@ -138,44 +142,45 @@ ITEMS: dict[str, Item] = {
 """Items by line name (项目名称), with the rates valid throughout the demo's dates."""
 
 _SELLERS = (
-    # name, area, items, small scale
-    ("北京金桥国际酒店有限公司", "110105", ("*住宿服务*住宿费", "*餐饮服务*餐费"), False),
-    ("上海浦江宾馆有限公司", "310101", ("*住宿服务*住宿费",), False),
-    ("深圳市鹏城假日酒店管理有限公司", "440304", ("*住宿服务*住宿费", "*餐饮服务*餐费"), False),
-    ("杭州西溪湖畔酒店有限公司", "330106", ("*住宿服务*住宿费",), False),
-    ("成都锦里宾舍酒店管理有限公司", "510104", ("*住宿服务*住宿费",), False),
-    ("广州市粤味轩餐饮有限公司", "440104", ("*餐饮服务*餐费",), False),
-    ("重庆山城老火锅餐饮有限公司", "500103", ("*餐饮服务*餐费",), False),
-    ("北京胡同里家常菜馆", "110102", ("*餐饮服务*餐饮服务",), True),
-    (
-        "北京华悦网络科技有限公司",
-        "110108",
-        ("*信息技术服务*软件服务", "*信息技术服务*云服务费"),
-        False,
-    ),
-    ("杭州云栖数据技术有限公司", "330106", ("*信息技术服务*云服务费",), False),
-    ("深圳市腾跃软件开发有限公司", "440305", ("*信息技术服务*软件服务",), False),
-    ("北京畅行出租汽车有限公司", "110105", ("*运输服务*客运服务",), False),
-    ("广州白云商旅服务有限公司", "440111", ("*经纪代理服务*代订机票服务费",), False),
-    ("北京晨曦文具办公用品有限公司", "110106", ("*纸制品*复印纸",), False),
-    ("苏州华科电脑设备有限公司", "320505", ("*计算机配套产品*显示器", "*计算机*笔记本电脑"), False),
-    (
-        "北京通联信息通信服务有限公司",
-        "110102",
-        ("*电信服务*基础电信服务", "*电信服务*增值电信服务"),
-        False,
-    ),
-    (
-        "北京中关村科创物业管理有限公司",
-        "110108",
-        ("*不动产租赁服务*办公室租金", "*物业管理服务*物业服务费"),
-        False,
-    ),
-    ("上海速达快递服务有限公司", "310115", ("*快递服务*收派服务",), False),
-    ("北京京油加油站有限公司", "110105", ("*汽油*92号车用汽油",), False),
-    ("北京信达税务师事务所有限公司", "110101", ("*鉴证咨询服务*审计服务",), False),
-    ("青岛海湾商务酒店有限公司", "370202", ("*住宿服务*住宿费",), False),
-)
+    # name, area, items billed together, optional extras, cadence, weight, any day, small scale.
+    # Cadence: "frequent" sellers (hotels, meals, taxis, fuel, …) appear at random in proportion
+    # to their weight; "monthly" and "quarterly" ones bill on their own day of the month.
+    # Hotels, restaurants, taxis, fuel and couriers also bill at weekends and on holidays
+    # (always small amounts); companies bill on working days only.  A seller's bills differ by
+    # less than a factor of 3 (largest to smallest), as everyday purchases do.
+    ("北京金桥国际酒店有限公司", "110105", ("*住宿服务*住宿费",), (), "frequent", 3, True, False),
+    ("上海浦江宾馆有限公司", "310101", ("*住宿服务*住宿费",), (), "frequent", 2, True, False),
+    ("深圳市鹏城假日酒店管理有限公司", "440304", ("*住宿服务*住宿费",), (), "frequent", 2, True,
+     False),
+    ("杭州西溪湖畔酒店有限公司", "330106", ("*住宿服务*住宿费",), (), "frequent", 1, True, False),
+    ("成都锦里宾舍酒店管理有限公司", "510104", ("*住宿服务*住宿费",), (), "frequent", 1, True,
+     False),
+    ("广州市粤味轩餐饮有限公司", "440104", ("*餐饮服务*餐费",), (), "frequent", 2, True, False),
+    ("重庆山城老火锅餐饮有限公司", "500103", ("*餐饮服务*餐费",), (), "frequent", 1, True, False),
+    ("北京胡同里家常菜馆", "110102", ("*餐饮服务*餐饮服务",), (), "frequent", 3, True, True),
+    ("北京华悦网络科技有限公司", "110108", ("*信息技术服务*云服务费",), (), "monthly", 0, False,
+     False),
+    ("杭州云栖数据技术有限公司", "330106", ("*信息技术服务*云服务费",), (), "monthly", 0, False,
+     False),
+    ("深圳市腾跃软件开发有限公司", "440305", ("*信息技术服务*软件服务",), (), "quarterly", 0,
+     False, False),
+    ("北京畅行出租汽车有限公司", "110105", ("*运输服务*客运服务",), (), "frequent", 4, True, False),
+    ("广州白云商旅服务有限公司", "440111", ("*经纪代理服务*代订机票服务费",), (), "frequent", 2,
+     False, False),
+    ("北京晨曦文具办公用品有限公司", "110106", ("*纸制品*复印纸",), (), "frequent", 1, False,
+     False),
+    ("苏州华科电脑设备有限公司", "320505", ("*计算机*笔记本电脑",), ("*计算机配套产品*显示器",),
+     "frequent", 1, False, False),
+    ("北京通联信息通信服务有限公司", "110102", ("*电信服务*基础电信服务", "*电信服务*增值电信服务"),
+     (), "monthly", 0, False, False),
+    ("北京中关村科创物业管理有限公司", "110108",
+     ("*不动产租赁服务*办公室租金", "*物业管理服务*物业服务费"), (), "monthly", 0, False, False),
+    ("上海速达快递服务有限公司", "310115", ("*快递服务*收派服务",), (), "frequent", 2, True, False),
+    ("北京京油加油站有限公司", "110105", ("*汽油*92号车用汽油",), (), "frequent", 2, True, False),
+    ("北京信达税务师事务所有限公司", "110101", ("*鉴证咨询服务*审计服务",), (), "quarterly", 0,
+     False, False),
+    ("青岛海湾商务酒店有限公司", "370202", ("*住宿服务*住宿费",), (), "frequent", 1, True, False),
+)  # fmt: skip
 _BUYERS = (
     ("上海明德教育科技有限公司", "310104"),
     ("浙江恒信物流有限公司", "330104"),
@@ -212,7 +217,17 @@ _STREETS = ("建国路", "中山路", "人民路", "解放路", "科技园路", 
 _BANKS = ("中国工商银行", "中国建设银行", "招商银行", "中国银行", "交通银行")
 
 
-def _party(name: str, area: str, *, items: tuple[str, ...] = (), small: bool = False) -> Party:
+def _party(
+    name: str,
+    area: str,
+    *,
+    items: tuple[str, ...] = (),
+    small: bool = False,
+    extras: tuple[str, ...] = (),
+    cadence: str = "frequent",
+    weight: int = 0,
+    any_day: bool = False,
+) -> Party:
     rng = random.Random(f"party:{name}")  # noqa: S311 (seeded demo data, not secrets)
     kind = "2" if small else "1"
     tax_id = make_uscc(area, f"uscc:{name}", kind=kind)
@@ -228,11 +243,25 @@ def _party(name: str, area: str, *, items: tuple[str, ...] = (), small: bool = F
         account=f"{rng.randint(10**15, 10**16 - 1)}",
         items=items,
         small_scale=small,
+        extras=extras,
+        cadence=cadence,
+        weight=weight,
+        any_day=any_day,
     )
 
 
 SELLERS: tuple[Party, ...] = tuple(
-    _party(name, area, items=items, small=small) for name, area, items, small in _SELLERS
+    _party(
+        name,
+        area,
+        items=items,
+        extras=extras,
+        cadence=cadence,
+        weight=weight,
+        any_day=any_day,
+        small=small,
+    )
+    for name, area, items, extras, cadence, weight, any_day, small in _SELLERS
 )
 """Who sells to the demo company (purchase invoices, 进项)."""
 
