@@ -117,6 +117,25 @@ SETTINGS: tuple[Setting, ...] = (
         "Cool-off time of a login lock-out (minutes)",
     ),
     Setting(
+        "FAPIAO_SESSION_IDLE_MINUTES",
+        "120",
+        "会话闲置多久（分钟）后须重新登录",
+        "Minutes a session may sit idle before the user must log in again",
+    ),
+    Setting(
+        "FAPIAO_SESSION_MAX_HOURS",
+        "12",
+        "会话最长有效时间（小时），无论是否活跃",
+        "Hours a session lives at most, however active",
+    ),
+    Setting(
+        "FAPIAO_REAUTH_MINUTES",
+        "10",
+        "敏感操作（角色变更、完整导出、两步验证设置）前再次验证身份的有效时间（分钟）",
+        "Minutes a re-authentication counts for sensitive actions "
+        "(role changes, full exports, 2FA settings)",
+    ),
+    Setting(
         "FAPIAO_ADMIN_USERNAME",
         "admin",
         "首次启动（make run / fapiao createadmin）创建的管理员用户名",

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "fapiao.web.shell.middleware.CurrentCompanyMiddleware",
     "fapiao.web.shell.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fapiao.web.accounts.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,6 +134,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "files"
+# Django stops reading a request past this many files (the upload page then says so clearly).
+DATA_UPLOAD_MAX_NUMBER_FILES = config.int_setting("FAPIAO_MAX_UPLOAD_FILES", 100)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "shell:home"

@@ -108,6 +108,29 @@ class OTPForm(forms.Form):
     )
 
 
+class ReauthForm(forms.Form):
+    """再次验证身份 (re-authentication): the password, and a code when the user has TOTP."""
+
+    password = forms.CharField(
+        label=_("密码 · Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = forms.CharField(
+        label=_("验证码或恢复码 · Code or recovery code"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args: Any, needs_code: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_code:
+            self.fields["code"].required = True
+        else:
+            del self.fields["code"]
+
+
 class ProfileForm(forms.Form):
     """个人资料 (profile)."""
 

@@ -240,3 +240,27 @@ def login_lockout_clear(*, user: AbstractBaseUser) -> int:
             after=None,
         )
     return count
+
+
+def user_reauthenticate(
+    *, user: AbstractBaseUser, password: str, code: str, ip: str | None = None
+) -> bool:
+    """再次验证身份 (re-authentication): the password, plus a code when the user has a device.
+
+    Both outcomes are events; a recovery code is used up like at login.
+    """
+    from fapiao.web.accounts.selectors import user_has_device
+
+    ok = bool(password) and user.check_password(password)
+    if ok and user_has_device(user=user):
+        ok = otp_check(user=user, code=code) is not None
+    event_record(
+        company=None,
+        actor=user,
+        action="auth.reauthenticated" if ok else "auth.reauth_failed",
+        obj=user,
+        before=None,
+        after=None,
+        ip=ip,
+    )
+    return ok

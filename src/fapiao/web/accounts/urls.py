@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("login/verify/", views.login_verify, name="login_verify"),
     path("logout/", views.logout, name="logout"),
+    path("reauth/", views.reauth, name="reauth"),
     path("2fa/", views.totp_setup, name="totp_setup"),
     path("2fa/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("2fa/disable/", views.totp_disable, name="totp_disable"),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,14 +21,23 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from fapiao.web.accounts import selectors, services
-from fapiao.web.accounts.forms import LoginForm, OTPForm, ProfileForm, RegistrationForm
+from fapiao.web.accounts.forms import (
+    LoginForm,
+    OTPForm,
+    ProfileForm,
+    ReauthForm,
+    RegistrationForm,
+)
 from fapiao.web.accounts.qr import qr_data_uri
+from fapiao.web.accounts.sessions import mark_reauthenticated, reauth_required
 from fapiao.web.shell.middleware import two_factor_exempt
 from fapiao.web.shell.permissions import login_required_view
 
 PENDING_KEY = "pending_2fa"
 PENDING_MAX_AGE = 300
 PENDING_MAX_TRIES = 5
+REAUTH_TRIES_KEY = "reauth_tries"
+REAUTH_MAX_TRIES = 5
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -148,6 +158,40 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 logout = two_factor_exempt(auth_views.LogoutView.as_view(next_page="accounts:login"))
 
 
+@login_required_view
+def reauth(request: HttpRequest) -> HttpResponse:
+    """再次验证身份 (confirm your identity) before a sensitive action; then back to ``next``.
+
+    Too many wrong answers end the session.
+    """
+    needs_code = selectors.user_has_device(user=request.user)
+    form = ReauthForm(request.POST or None, needs_code=needs_code)
+    if request.method == "POST" and form.is_valid():
+        ok = services.user_reauthenticate(
+            user=request.user,  # type: ignore[arg-type]
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data.get("code", ""),
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+        if ok:
+            request.session.pop(REAUTH_TRIES_KEY, None)
+            mark_reauthenticated(request)
+            return HttpResponseRedirect(_next_url(request))
+        tries = int(request.session.get(REAUTH_TRIES_KEY, 0)) + 1
+        if tries >= REAUTH_MAX_TRIES:
+            auth_logout(request)
+            messages.error(
+                request, _("验证失败次数过多，请重新登录 · Too many failures, log in again")
+            )
+            return redirect("accounts:login")
+        request.session[REAUTH_TRIES_KEY] = tries
+        form.add_error(
+            None,
+            _("密码或验证码错误 · Wrong password or code"),
+        )
+    return render(request, "accounts/reauth.html", {"form": form, "next": _next_url(request)})
+
+
 @two_factor_exempt
 @login_required_view
 def totp_setup(request: HttpRequest) -> HttpResponse:
@@ -190,6 +234,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required_view
+@reauth_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """生成新的恢复码 (new recovery codes); only for a verified session with TOTP."""
     if not selectors.user_has_device(user=request.user) or not request.user.is_verified():  # type: ignore[union-attr]
@@ -200,6 +245,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required_view
+@reauth_required
 def totp_disable(request: HttpRequest) -> HttpResponse:
     """关闭两步验证 (turn 2FA off), unless the user's role requires it."""
     if selectors.user_requires_two_factor(user=request.user):
