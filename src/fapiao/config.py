@@ -73,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Maximum size of one uploaded file (MB)",
     ),
     Setting(
+        "FAPIAO_MAX_UPLOAD_FILES",
+        "100",
+        "一次上传请求最多的文件数（一个 ZIP 算一个）",
+        "Maximum number of files in one upload request (a ZIP counts as one)",
+    ),
+    Setting(
         "FAPIAO_HTTPS",
         "0",
         "经 HTTPS 反向代理提供服务（代理须设置 X-Forwarded-Proto）：安全 Cookie、HSTS、"
