@@ -9,12 +9,15 @@ on both SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
 from fapiao.web.companies.models import Company
+from fapiao.web.events.sealing import payload_open
 
 
 class Event(models.Model):
@@ -64,3 +67,13 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def before_shown(self) -> dict[str, Any] | None:
+        """``before`` with sealed values opened, for the company's own pages and exports."""
+        return payload_open(self.company_id, self.before)
+
+    @property
+    def after_shown(self) -> dict[str, Any] | None:
+        """``after`` with sealed values opened, for the company's own pages and exports."""
+        return payload_open(self.company_id, self.after)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -18,6 +18,7 @@ from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company
 from fapiao.web.events.chain import event_hash
 from fapiao.web.events.models import Event
+from fapiao.web.events.sealing import payload_seal
 
 _SYSTEM_LOCK_ID = 0x46415049  # "FAPI": serialises system-event sequence numbers on PostgreSQL
 
@@ -71,10 +72,20 @@ def event_record(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
     ip: str | None = None,
+    seal: Collection[str] = (),
 ) -> Event:
-    """Append one event (``invoice.created``, ``invoice.merged`` …) to the company's chain."""
+    """Append one event (``invoice.created``, ``invoice.merged`` …) to the company's chain.
+
+    The values of ``before``/``after`` under the keys in ``seal`` (sensitive fields) are stored
+    sealed under the company's audit key (:mod:`fapiao.web.events.sealing`).
+    """
     if not action:
         raise ValueError("event action must not be empty")
+    if seal:
+        if company is None:
+            raise ValueError("sealed event values need a company (its audit key)")
+        before = payload_seal(company.pk, before, keys=seal)
+        after = payload_seal(company.pk, after, keys=seal)
     ip_value = Event._meta.get_field("ip").get_prep_value(ip or None)
     row: dict[str, Any] = {
         "company_id": company.pk if company is not None else None,

@@ -4,7 +4,8 @@ Each field keeps the value of the most trustworthy source that read it (``FieldS
 then confidence); a worse source only fills gaps, and where it disagrees the disagreement becomes
 a ``merge.disagreement`` finding.  Lines are replaced as a whole.  Totals that do not add up
 (价税合计 ≠ 金额 + 税额, a database constraint) lose their least trusted amount, kept in an
-``invoice.amount_dropped`` finding.  Callers hold the transaction and write the events.
+``invoice.amount_dropped`` finding.  Callers hold the transaction and write the events.  A
+disagreement about a sealed field (:mod:`.sensitive`) quotes only the values' last characters.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from fapiao.web.invoices.conversion import (
     to_column,
 )
 from fapiao.web.invoices.models import Direction, InvoiceLineRecord, InvoiceRecord
+from fapiao.web.invoices.sensitive import SEALED_FIELDS, mask_tail
 
 
 def _rank(info: FieldInfo | None) -> tuple[int, float]:
@@ -195,6 +197,8 @@ def _disagreement(
 ) -> core_findings.Finding:
     kept_source = (kept_info or {}).get("source", "unknown")
     other_source = other_info.source.value if other_info is not None else "unknown"
+    if path in SEALED_FIELDS:  # findings are stored in clear: quote only the last characters
+        kept, other = mask_tail(str(kept)), mask_tail(str(other))
     return core_findings.warning(
         "merge.disagreement",
         f"{path} 不一致：保留 {kept}（来源 {kept_source}），另一来源 {other_source} 为 {other}",

@@ -3,7 +3,8 @@
 A record mirrors :class:`fapiao.core.invoice.Invoice` column by column.  Its identity
 (``identity_key``) is the one the tax bureau knows: the 20-digit 数电 number, else
 ``发票代码:发票号码``; it is unique per company and direction.  Text columns hold ``""`` for
-"not read"; amounts and dates hold NULL.
+"not read"; amounts and dates hold NULL.  地址、电话 and 开户行及账号 are sealed under the
+company's data key (:mod:`fapiao.web.invoices.sensitive`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import models
 from django.db.models.functions import Length
 
 from fapiao.web.companies.models import Company
-from fapiao.web.invoices.fields import ExactDecimalField
+from fapiao.web.invoices.fields import ExactDecimalField, SealedTextField
 
 
 class Direction(models.TextChoices):
@@ -101,6 +102,10 @@ def _text(verbose_name: str) -> models.TextField[str, str]:
     return models.TextField(verbose_name, blank=True, default="")
 
 
+def _sealed(verbose_name: str) -> SealedTextField:
+    return SealedTextField(verbose_name, blank=True, default="")
+
+
 def _ident(verbose_name: str) -> models.CharField[str, str]:
     return models.CharField(verbose_name, max_length=ID_LENGTH, blank=True, default="")
 
@@ -122,12 +127,12 @@ class InvoiceRecord(models.Model):
     issue_date = models.DateField("开票日期", null=True, blank=True)
     seller_name = _text("销售方名称")
     seller_tax_id = _ident("销售方纳税人识别号")
-    seller_address_phone = _text("销售方地址、电话")
-    seller_bank_account = _text("销售方开户行及账号")
+    seller_address_phone = _sealed("销售方地址、电话")
+    seller_bank_account = _sealed("销售方开户行及账号")
     buyer_name = _text("购买方名称")
     buyer_tax_id = _ident("购买方纳税人识别号")
-    buyer_address_phone = _text("购买方地址、电话")
-    buyer_bank_account = _text("购买方开户行及账号")
+    buyer_address_phone = _sealed("购买方地址、电话")
+    buyer_bank_account = _sealed("购买方开户行及账号")
     net_amount = models.DecimalField(
         "合计金额", max_digits=18, decimal_places=2, null=True, blank=True
     )

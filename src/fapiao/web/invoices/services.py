@@ -29,6 +29,7 @@ from fapiao.web.invoices.models import (
     ReviewStatus,
     StoredFile,
 )
+from fapiao.web.invoices.sensitive import SEALED_COLUMNS
 from fapiao.web.invoices.storage import files_root, relative_path, write_once
 from fapiao.web.search.tasks import search_index_catch_up_task
 
@@ -159,6 +160,7 @@ def invoice_save_parsed(
                 obj=record,
                 before=None,
                 after={**record_snapshot(record), "source": source},
+                seal=SEALED_COLUMNS,
             )
         else:
             before, after = record_merge(record, invoice)
@@ -176,6 +178,7 @@ def invoice_save_parsed(
                     obj=record,
                     before=before,
                     after={**after, "source": source},
+                    seal=SEALED_COLUMNS,
                 )
         transaction.on_commit(partial(search_index_catch_up_task.enqueue, company.pk))
     return record, created

@@ -38,6 +38,7 @@ from fapiao.web.invoices.conversion import (
 from fapiao.web.invoices.locks import invoice_lock
 from fapiao.web.invoices.models import InvoiceRecord, ReviewStatus
 from fapiao.web.invoices.selectors_review import error_findings, invoice_editor_ids
+from fapiao.web.invoices.sensitive import SEALED_COLUMNS
 from fapiao.web.invoices.workflow_errors import (
     BlockingFindingsError,
     FieldEditError,
@@ -396,5 +397,6 @@ def invoice_correct(
             before=before,
             after=after,
             ip=ip,
+            seal=SEALED_COLUMNS,
         )
     return _refresh(record, locked, names)

@@ -48,9 +48,12 @@ def keyring_get() -> Keyring:
 
 
 def keyring_reset() -> None:
-    """Forget the resolved keyring (after a rotation, or between tests)."""
+    """Forget the resolved keyring and the unwrapped data keys (after a rotation, or in tests)."""
+    from fapiao.web.keys.cache import keys_cache_forget
+
     with _lock:
         _cache.clear()
+    keys_cache_forget()
 
 
 def keyring_check() -> Keyring:

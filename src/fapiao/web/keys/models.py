@@ -1,7 +1,10 @@
 """数据密钥 (data keys), stored only wrapped by a master key; company deletion with retention.
 
 A company has one active data key and, during a data-key rotation, retired ones that still open
-older files.  The row with no company is the system key, which seals fields that belong to no
+older files.  Its audit key (审计密钥) seals the sensitive values inside its events: events are
+append-only and hash-chained, so they cannot be re-encrypted, and this key is never rotated
+away with the data key, only re-wrapped by a master-key rotation and destroyed by
+crypto-shredding.  The row with no company is the system key, which seals fields that belong to no
 company (a user's 身份证号 and mobile number).  The master key never enters the database.
 """
 
@@ -19,6 +22,7 @@ class KeyStatus(models.TextChoices):
 
     ACTIVE = "active", "使用中 · Active"
     RETIRED = "retired", "已停用 · Retired"
+    AUDIT = "audit", "审计密钥 · Audit key"
 
 
 class CompanyKey(models.Model):
@@ -53,6 +57,11 @@ class CompanyKey(models.Model):
                 fields=("status",),
                 condition=models.Q(company__isnull=True, status="active"),
                 name="system_key_one_active",
+            ),
+            models.UniqueConstraint(
+                fields=("company",),
+                condition=models.Q(status="audit"),
+                name="company_key_one_audit",
             ),
         )
 

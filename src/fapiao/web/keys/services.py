@@ -18,11 +18,12 @@ from fapiao.core.crypto.envelope import (
     wrap_data_key,
     wrapped_key_id,
 )
-from fapiao.core.crypto.errors import DecryptError, UnknownMasterKeyError
+from fapiao.core.crypto.errors import DecryptError, KeysError, UnknownMasterKeyError
 from fapiao.core.crypto.keyring import Keyring
 from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company
 from fapiao.web.events.services import event_record
+from fapiao.web.keys.cache import keys_cache_forget
 from fapiao.web.keys.keyring import _aad_company, keyring_get, keyring_reset
 from fapiao.web.keys.models import CompanyKey, KeyStatus
 
@@ -42,7 +43,9 @@ def _unwrap(wrapped: bytes, company_id: int | None) -> DataKey:
         return unwrap_data_key(wrapped, keyring_get(), company_id=_aad_company(company_id))
 
 
-def _new_key_row(company_id: int | None, keyring: Keyring) -> tuple[CompanyKey, DataKey]:
+def _new_key_row(
+    company_id: int | None, keyring: Keyring, *, status: KeyStatus = KeyStatus.ACTIVE
+) -> tuple[CompanyKey, DataKey]:
     data_key = DataKey.generate()
     wrapped = wrap_data_key(data_key, keyring, company_id=_aad_company(company_id))
     row = CompanyKey.objects.create(
@@ -50,6 +53,7 @@ def _new_key_row(company_id: int | None, keyring: Keyring) -> tuple[CompanyKey, 
         key_id=f"dk{secrets.token_hex(6)}",
         wrapped=wrapped,
         master_key_id=wrapped_key_id(wrapped),
+        status=status,
     )
     return row, data_key
 
@@ -65,10 +69,9 @@ def _record(company_id: int | None, action: str, row: CompanyKey, **after: objec
     )
 
 
-def data_key_active(*, company_id: int | None) -> tuple[str, DataKey]:
-    """The active data key of a company (or the system key), created on first use."""
+def _key_of_status(*, company_id: int | None, status: KeyStatus) -> tuple[str, DataKey]:
     keyring = keyring_get()
-    row = CompanyKey.objects.filter(_owner(company_id), status=KeyStatus.ACTIVE).first()
+    row = CompanyKey.objects.filter(_owner(company_id), status=status).first()
     if row is not None:
         return row.key_id, _unwrap(bytes(row.wrapped), company_id)
     try:
@@ -76,16 +79,29 @@ def data_key_active(*, company_id: int | None) -> tuple[str, DataKey]:
             if company_id is not None:
                 # Queue concurrent creators of one company's key behind the company row.
                 company_lock(company_id)
-                again = CompanyKey.objects.filter(
-                    company_id=company_id, status=KeyStatus.ACTIVE
-                ).first()
+                again = CompanyKey.objects.filter(company_id=company_id, status=status).first()
                 if again is not None:
                     return again.key_id, _unwrap(bytes(again.wrapped), company_id)
-            row, data_key = _new_key_row(company_id, keyring)
-            _record(company_id, "key.created", row)
+            row, data_key = _new_key_row(company_id, keyring, status=status)
+            extra = {"status": status.value} if status is KeyStatus.AUDIT else {}
+            _record(company_id, "key.created", row, **extra)
     except IntegrityError:  # another process created the system key first
-        return data_key_active(company_id=company_id)
+        return _key_of_status(company_id=company_id, status=status)
     return row.key_id, data_key
+
+
+def data_key_active(*, company_id: int | None) -> tuple[str, DataKey]:
+    """The active data key of a company (or the system key), created on first use."""
+    return _key_of_status(company_id=company_id, status=KeyStatus.ACTIVE)
+
+
+def audit_key_active(*, company_id: int) -> tuple[str, DataKey]:
+    """The audit key (审计密钥) of a company, sealing values in its events; created on first use.
+
+    Events cannot be rewritten, so a data-key rotation leaves this key in place; a master-key
+    rotation re-wraps it like every other key, crypto-shredding destroys it.
+    """
+    return _key_of_status(company_id=company_id, status=KeyStatus.AUDIT)
 
 
 def data_key_get(*, company_id: int | None, key_id: str) -> DataKey:
@@ -153,9 +169,28 @@ def data_key_rotate(*, company: Company, actor: AbstractBaseUser | None = None) 
 def data_keys_retired_delete(
     *, company: Company, actor: AbstractBaseUser | None = None
 ) -> list[str]:
-    """Destroy a company's retired data keys (after its files were re-encrypted)."""
+    """Destroy a company's retired data keys (after its files were re-encrypted).
+
+    Sealed invoice fields still under a retired key are first re-sealed under the active key
+    (:func:`fapiao.web.invoices.services_sensitive.invoice_fields_reencrypt`); a value that
+    still needs a retired key afterwards stops the destruction, so no field becomes unreadable.
+    """
+    from fapiao.web.invoices.services_sensitive import (
+        invoice_fields_reencrypt,
+        invoice_fields_under_keys,
+    )
+
+    invoice_fields_reencrypt(company_id=company.pk)
     with transaction.atomic(durable=True):
+        company_lock(company.pk)
         rows = list(CompanyKey.objects.filter(company=company, status=KeyStatus.RETIRED))
+        still = invoice_fields_under_keys(company_id=company.pk, key_ids=[r.key_id for r in rows])
+        if still:
+            raise KeysError(
+                f"仍有 {still} 个发票字段使用旧数据密钥，未销毁旧密钥；请重新运行轮换",
+                f"{still} invoice field(s) still use a retired data key; the retired keys were "
+                "kept: run the rotation again",
+            )
         CompanyKey.objects.filter(pk__in=[r.pk for r in rows]).delete()
         if rows:
             event_record(
@@ -166,4 +201,5 @@ def data_keys_retired_delete(
                 before={"key_ids": [r.key_id for r in rows]},
                 after=None,
             )
+    keys_cache_forget(company.pk)
     return [r.key_id for r in rows]

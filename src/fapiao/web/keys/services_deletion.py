@@ -21,6 +21,7 @@ from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company, Membership, Role
 from fapiao.web.events.services import event_record
 from fapiao.web.invoices.storage import company_files_shred
+from fapiao.web.keys.cache import keys_cache_forget
 from fapiao.web.keys.models import CompanyDeletion, CompanyKey, DeletionStatus
 
 
@@ -121,5 +122,7 @@ def company_shred(
             after={"status": deletion.status},
             ip=ip,
         )
+        keys_cache_forget(company.pk)
         transaction.on_commit(lambda: company_files_shred(company.pk))
+        transaction.on_commit(lambda: keys_cache_forget(company.pk))
     return deletion

@@ -177,7 +177,8 @@ EVENT_COLUMNS: tuple[Column, ...] = (
 
 
 def events_xlsx(queryset: QuerySet[Event]) -> bytes:
-    """审计日志: the company's events in sequence order."""
+    """审计日志: the company's events in sequence order, sealed values opened (the export is
+    for the company's admins and auditors, and is itself an event)."""
 
     def rows() -> Iterable[list[Any]]:
         for e in queryset.select_related("actor").iterator(chunk_size=2000):
@@ -188,8 +189,8 @@ def events_xlsx(queryset: QuerySet[Event]) -> bytes:
                 e.action,
                 e.object_type,
                 e.object_id,
-                json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
-                json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
+                json.dumps(e.before_shown, ensure_ascii=False) if e.before is not None else "",
+                json.dumps(e.after_shown, ensure_ascii=False) if e.after is not None else "",
                 e.ip or "",
             ]
 
