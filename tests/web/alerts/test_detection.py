@@ -16,7 +16,7 @@ from fapiao.web.alerts.models import Alert, AlertStatus
 from fapiao.web.alerts.services import alerts_record, calendar_upload, risk_list_upload
 from fapiao.web.claims.models import Claim, ClaimItem, ClaimStatus
 from fapiao.web.intake.models import IntakeBatch, IntakeItem, ItemStatus
-from fapiao.web.invoices.models import DeductionStatus
+from fapiao.web.invoices.models import DeductionStatus, TaxStatus
 from fapiao.web.ops.models import JobRun
 from fapiao.web.reconciliation.models import ReconciliationRun
 from web.alerts.crafted import NOW, invoice
@@ -129,6 +129,15 @@ def test_deductible_invoices_unselected_near_the_filing_deadline(company):
     assert found[0].subject == "deduction:2025-06"
     # a month earlier the deadline is far: nothing
     assert alerts_deduction_check(company=company, now=NOW - dt.timedelta(days=20)) == []
+
+
+def test_voided_and_reversed_invoices_are_not_waiting_for_deduction(company):
+    invoice(company, issue_date=dt.date(2025, 6, 10), tax_status=TaxStatus.VOIDED)
+    invoice(company, issue_date=dt.date(2025, 6, 11), tax_status=TaxStatus.RED_FULL)
+    assert alerts_deduction_check(company=company, now=NOW) == []
+    partly = invoice(company, issue_date=dt.date(2025, 6, 12), tax_status=TaxStatus.RED_PARTIAL)
+    found = alerts_deduction_check(company=company, now=NOW)
+    assert found[0].invoices == [["", partly.identity_key]]
 
 
 def test_reconciliation_not_run_this_month(company):

@@ -66,14 +66,19 @@ def _today(now: dt.datetime) -> dt.date:
     return now.astimezone(CHINA_TZ).date()
 
 
-def _records(company: Company, since: dt.date, **filters: object) -> list[tuple[str, Invoice]]:
-    """``(deduction status, core invoice)`` of the company's records issued since ``since``."""
+def _records(
+    company: Company, since: dt.date, *, live_only: bool = False, **filters: object
+) -> list[tuple[str, Invoice]]:
+    """``(deduction status, core invoice)`` of the company's records issued since ``since``
+    (``live_only``: not voided and not reversed in full)."""
     from fapiao.web.invoices.conversion import invoice_to_core
-    from fapiao.web.invoices.models import InvoiceRecord
+    from fapiao.web.invoices.models import InvoiceRecord, TaxStatus
 
+    rows = InvoiceRecord.objects.filter(company=company, **filters)
+    if live_only:
+        rows = rows.exclude(tax_status__in=(TaxStatus.VOIDED, TaxStatus.RED_FULL))
     rows = (
-        InvoiceRecord.objects.filter(company=company, **filters)
-        .filter(Q(issue_date__gte=since) | Q(issue_date__isnull=True))
+        rows.filter(Q(issue_date__gte=since) | Q(issue_date__isnull=True))
         .prefetch_related("lines")
         .order_by("issue_date", "pk")
     )
@@ -150,13 +155,16 @@ def alerts_detect(*, company: Company, now: dt.datetime | None = None) -> list[A
 
 
 def alerts_deduction_check(*, company: Company, now: dt.datetime | None = None) -> list[Alert]:
-    """Deductible 专票 still not selected (勾选) when the filing deadline is near."""
+    """Deductible 专票 still not selected (勾选) when the filing deadline is near (voided and
+    fully reversed ones are not deductible)."""
     from fapiao.web.invoices.models import DeductionStatus
 
     now = now or timezone.now()
     today = _today(now)
     settings_row = alert_settings_get(company=company)
-    records = _records(company, today - dt.timedelta(days=HISTORY_DAYS), direction="purchase")
+    # A voided or fully reversed (红冲) invoice can no longer be deducted: nothing to select.
+    since = today - dt.timedelta(days=HISTORY_DAYS)
+    records = _records(company, since, live_only=True, direction="purchase")
     done = {DeductionStatus.SELECTED, DeductionStatus.CONFIRMED, DeductionStatus.NOT_DEDUCTIBLE}
     selected = {i.identity for status, i in records if status in done and i.identity is not None}
     found = detect_unselected_deductions(
