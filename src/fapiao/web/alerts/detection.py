@@ -85,8 +85,8 @@ def _records(
     return [(row.deduction_status, invoice_to_core(row)) for row in rows.iterator(chunk_size=500)]
 
 
-def _invoices(company: Company, since: dt.date, **filters: object) -> list[Invoice]:
-    return [invoice for _, invoice in _records(company, since, **filters)]
+def _invoices(company: Company, since: dt.date, *, direction: str) -> list[Invoice]:
+    return [invoice for _, invoice in _records(company, since, direction=direction)]
 
 
 def _identity(key: str) -> tuple[str, str]:
