@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import secrets
 import struct
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
@@ -260,13 +261,25 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, data_key: DataKey, *, aad: byte
     Each chunk is authenticated before it is written, but truncation is only known at the end:
     on :class:`DecryptError` the caller must discard whatever ``dst`` received.
     """
+    written = 0
+    for plain in decrypt_chunks(src, data_key, aad=aad):
+        dst.write(plain)
+        written += len(plain)
+    return written
+
+
+def decrypt_chunks(src: BinaryIO, data_key: DataKey, *, aad: bytes) -> Iterator[bytes]:
+    """The plaintext of a sealed file (format 1 or 2), one authenticated chunk at a time.
+
+    Memory stays at two records whatever the file size.  Truncation is only known at the end:
+    a consumer that already passed chunks on (a download) must abort when DecryptError comes.
+    """
     header = _read_exact(src, _STREAM_HEADER.size)
     if len(header) < 4 or header[:3] != MAGIC:
         raise _not_sealed()
     if header[3] == FILE_VERSION:
-        plain = decrypt_bytes(header + src.read(), data_key, aad=aad)
-        dst.write(plain)
-        return len(plain)
+        yield decrypt_bytes(header + src.read(), data_key, aad=aad)
+        return
     if header[3] != STREAM_VERSION or len(header) < _STREAM_HEADER.size:
         raise _not_sealed()
     _, _, chunk_size, prefix = _STREAM_HEADER.unpack(header)
@@ -274,7 +287,6 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, data_key: DataKey, *, aad: byte
         raise _not_sealed()
     record_size = chunk_size + TAG_SIZE
     aead = data_key._file_aead
-    written = 0
     counter = 0
     record = _read_exact(src, record_size)
     while True:
@@ -287,11 +299,11 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, data_key: DataKey, *, aad: byte
             plain = aead.decrypt(nonce, record, _chunk_aad(header, is_final, aad))
         except InvalidTag:
             raise _tampered() from None
-        dst.write(plain)
-        written += len(plain)
         if is_final:
             if src.read(1):
                 raise _tampered()
-            return written
+            yield plain
+            return
+        yield plain
         record = following
         counter += 1

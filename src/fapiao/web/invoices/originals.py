@@ -1,12 +1,13 @@
 """Reading stored originals (原始文件) as plaintext, for parsing, previews and downloads.
 
 Originals are read only through ``fapiao.web.invoices.storage`` (``read_original`` and
-``open_original``, which decrypt files sealed at rest); the path on disk is used for existence
-checks alone.
+``open_original``, which decrypt files sealed at rest, and ``original_chunks`` for streamed
+downloads); the path on disk is used for existence checks alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from fapiao.web.invoices import storage
@@ -29,6 +30,17 @@ def original_open(stored_file: StoredFile) -> BinaryIO:
         handle: BinaryIO = opener(stored_file)
         return handle
     return stored_file_path(stored_file).open("rb")  # storage without encryption at rest
+
+
+def original_stream(stored_file: StoredFile) -> Iterator[bytes]:
+    """The original's plaintext chunk by chunk, decrypted as it is read (for downloads)."""
+    chunks = getattr(storage, "original_chunks", None)
+    if chunks is not None:
+        yield from chunks(stored_file)
+        return
+    with stored_file_path(stored_file).open("rb") as handle:  # without encryption at rest
+        while block := handle.read(64 * 1024):
+            yield block
 
 
 def original_exists(stored_file: StoredFile) -> bool:

@@ -8,8 +8,8 @@ SHA-256 of the plaintext).  Each file is sealed with AES-256-GCM under its compa
 ``FPK1 | key id length (1 byte) | key id (ASCII) | sealed stream``
 
 A file moved to another company's folder, edited, truncated, or read with the wrong keys fails
-with :class:`~fapiao.core.crypto.errors.DecryptError`.  Read originals with :func:`read_original`
-or :func:`open_original`, never from the path.
+with :class:`~fapiao.core.crypto.errors.DecryptError`.  Read originals with :func:`read_original`,
+:func:`open_original` or (downloads, chunk by chunk) :func:`original_chunks`, never from the path.
 
 With ``FAPIAO_STORAGE=s3`` the same sealed bytes go to an S3-compatible store instead of the
 directory (:mod:`fapiao.web.invoices.blobs`, below the encryption); paths then only name objects.
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from django.conf import settings
 
-from fapiao.core.crypto.envelope import decrypt_stream, encrypt_stream
+from fapiao.core.crypto.envelope import decrypt_chunks, decrypt_stream, encrypt_stream
 from fapiao.core.crypto.errors import DecryptError
 from fapiao.web.invoices import blobs
 
@@ -136,6 +136,23 @@ def decrypt_path(path: Path, dst: BinaryIO) -> int:
         key_id = _key_id(handle, path)
         data_key = data_key_get(company_id=company_id, key_id=key_id)
         return decrypt_stream(handle, dst, data_key, aad=_aad(company_id, sha256))
+
+
+def original_chunks(stored_file: StoredFile) -> Iterator[bytes]:
+    """The plaintext of a stored original, decrypted chunk by chunk (64 KiB, constant memory).
+
+    For streaming downloads: nothing is spooled to memory or disk.  A file cut short or altered
+    raises :class:`DecryptError` at the chunk where it is found, after the chunks before it were
+    yielded; a response that passed them on must then be aborted.
+    """
+    from fapiao.web.keys.services import data_key_get
+
+    path = original_path(stored_file)
+    company_id, sha256 = _place(path)
+    with _open_sealed(path) as handle:
+        key_id = _key_id(handle, path)
+        data_key = data_key_get(company_id=company_id, key_id=key_id)
+        yield from decrypt_chunks(handle, data_key, aad=_aad(company_id, sha256))
 
 
 def original_path(stored_file: StoredFile) -> Path:

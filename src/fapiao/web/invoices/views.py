@@ -7,6 +7,8 @@ are images served inline; originals download only as attachments, and each downl
 from __future__ import annotations
 
 import io
+import itertools
+import logging
 import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -14,13 +16,15 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fapiao.core.errors import FapiaoError
@@ -29,11 +33,13 @@ from fapiao.web.intake.requests import acting_user, client_ip, current_company
 from fapiao.web.invoices.conversion import SCALAR_FIELDS, column_name
 from fapiao.web.invoices.forms import PAGE_SIZES, InvoiceFilterForm
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource, StoredFile
-from fapiao.web.invoices.originals import original_exists, original_open
+from fapiao.web.invoices.originals import original_exists, original_stream
 from fapiao.web.invoices.preview import source_page_count, source_page_png
 from fapiao.web.invoices.selectors import invoice_get, invoice_list
 from fapiao.web.invoices.services_download import invoice_download_record
 from fapiao.web.shell.permissions import company_required
+
+logger = logging.getLogger(__name__)
 
 LOW_CONFIDENCE = 0.8
 """Fields read with less confidence than this are highlighted (低置信度)."""
@@ -166,13 +172,34 @@ def source_preview_view(request: HttpRequest, pk: int, source_id: int, page: int
     return response
 
 
-def _attachment(stored: StoredFile) -> FileResponse:
-    name = stored.original_name or stored.sha256
-    response = FileResponse(
-        original_open(stored),
-        as_attachment=True,
-        filename=name,
-        content_type="application/octet-stream",
+def _attachment(stored: StoredFile) -> HttpResponseBase:
+    """The original as an attachment, decrypted chunk by chunk straight into the response.
+
+    The first chunk (header, data key, first 64 KiB) is opened before the response starts, so a
+    missing key or a damaged file is a clear error page; a file cut short further on aborts the
+    transfer, which the client sees against ``Content-Length``.
+    """
+    chunks = original_stream(stored)
+    try:
+        first = next(chunks, b"")
+    except (FapiaoError, OSError) as exc:
+        logger.error(
+            "original %s (company %s) cannot be read: %s", stored.pk, stored.company_id, exc
+        )
+        return HttpResponse(
+            _(
+                "原始文件无法读取或解密，请联系管理员 · The original cannot be read or decrypted; "
+                "ask the administrator"
+            ),
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = StreamingHttpResponse(
+        itertools.chain((first,), chunks), content_type="application/octet-stream"
+    )
+    response["Content-Length"] = str(stored.size)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=stored.original_name or stored.sha256
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -181,7 +208,7 @@ def _attachment(stored: StoredFile) -> FileResponse:
 
 @company_required()
 @require_GET
-def source_download_view(request: HttpRequest, pk: int, source_id: int) -> FileResponse:
+def source_download_view(request: HttpRequest, pk: int, source_id: int) -> HttpResponseBase:
     """The original file of a source, untouched, as an attachment (下载原件)."""
     record = _record_or_404(request, pk)
     source = _source_or_404(record, source_id)
@@ -222,11 +249,8 @@ def zip_stream(entries: Iterable[tuple[str, StoredFile]]) -> Iterator[bytes]:
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, stored in entries:
-            with (
-                original_open(stored) as source,
-                archive.open(name, "w", force_zip64=True) as target,
-            ):
-                while chunk := source.read(1 << 20):
+            with archive.open(name, "w", force_zip64=True) as target:
+                for chunk in original_stream(stored):
                     target.write(chunk)
                     yield sink.take()
             yield sink.take()
