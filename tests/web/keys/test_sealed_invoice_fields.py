@@ -30,6 +30,7 @@ from fapiao.web.invoices.services_review import invoice_correct
 from fapiao.web.keys.keyring import keyring_reset
 from fapiao.web.keys.models import CompanyKey, KeyStatus
 from fapiao.web.keys.services_deletion import company_delete, company_shred
+from fapiao.web.search.models import SearchEntry
 from web.companies.factories import MembershipFactory, UserFactory
 from web.helpers import login_as
 from web.invoices.factories import InvoiceRecordFactory
@@ -131,9 +132,14 @@ def _fresh(record: InvoiceRecord) -> dict[str, str]:
 
 
 @needs_samples
-def test_a_real_import_and_a_correction_leave_no_plaintext_anywhere(company, user):
-    xml, ofd = _import(XML, company, user), _import(OFD, company, user)
-    invoice_correct(record=xml, actor=user, changes=EDIT)
+def test_a_real_import_and_a_correction_leave_no_plaintext_anywhere(
+    company, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # search index too
+        xml, ofd = _import(XML, company, user), _import(OFD, company, user)
+        invoice_correct(record=xml, actor=user, changes=EDIT)
+    assert callbacks
+    assert SearchEntry.objects.filter(pk=xml.pk).exists()
 
     assert_no_plaintext(*XML_SECRETS, *OFD_SECRETS, MOBILE, ACCOUNT)
     raw = _raw_columns(xml.pk)
