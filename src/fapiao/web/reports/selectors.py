@@ -1,8 +1,10 @@
-"""Dashboard and report reads: SQL aggregations (GROUP BY on indexed columns), company-scoped.
+"""Dashboard and report reads, company-scoped.
 
-Each selector returns plain data built by :mod:`fapiao.core.reports`, amounts as exact decimal
-text; nothing is dropped silently (invoices without a date are summed as ``undated``; parties
-beyond the top N as 其他), so every chart adds up to the database totals.
+The dashboard reads the running totals (:mod:`.models`, kept by triggers): a few thousand rows
+per company instead of every invoice, whatever the number of invoices.  Each selector returns
+plain data built by :mod:`fapiao.core.reports`, amounts as exact decimal text; nothing is
+dropped silently (invoices without a date are summed as ``undated``; parties beyond the top N
+as 其他), so every chart adds up to the database totals.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from fapiao.core.reports import (
     MonthPoint,
     ReportTable,
     SummaryGroup,
-    month_key,
     monthly_series,
     rate_label,
     summary_table,
@@ -32,12 +34,49 @@ from fapiao.web.invoices.models import (
     InvoiceRecord,
     ReviewStatus,
 )
+from fapiao.web.reports.models import InvoiceTotal, PartyTotal
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def _money(value: Decimal | None) -> Decimal:
-    return ZERO if value is None else Decimal(value).quantize(Decimal("0.01"))
+    return ZERO if value is None else Decimal(value).quantize(CENT)
+
+
+def _yuan(cents: int | None) -> Decimal:
+    """An amount in 分 (integer cents) as yuan with two decimals."""
+    return (Decimal(int(cents or 0)) / 100).quantize(CENT)
+
+
+def _totals(
+    company: Company, date_from: dt.date | None, date_to: dt.date | None
+) -> QuerySet[InvoiceTotal]:
+    """The company's running totals, for invoices issued in the period (undated ones only
+    without a period, as for the invoices themselves)."""
+    rows = InvoiceTotal.objects.filter(company=company)
+    if date_from:
+        rows = rows.filter(day__gte=date_from.isoformat())
+    if date_to:
+        rows = rows.filter(day__lte=date_to.isoformat(), day__gt="")
+    return rows
+
+
+def invoice_count(
+    *,
+    company: Company,
+    direction: str | None = None,
+    review_status: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> int:
+    """How many invoices the company has with these filters (from the totals: no row count)."""
+    rows = _totals(company, date_from, date_to)
+    if direction:
+        rows = rows.filter(direction=direction)
+    if review_status:
+        rows = rows.filter(review_status=review_status)
+    return int(rows.aggregate(n=Sum("count"))["n"] or 0)
 
 
 def _invoices(
@@ -55,50 +94,42 @@ def monthly_totals(
     *, company: Company, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> dict[str, Any]:
     """Monthly net/tax/gross and counts by direction (进项/销项), plus the undated sums."""
-    rows = _invoices(company, date_from, date_to)
-    # Grouped by day, folded into months here: no per-row date function in SQL (on SQLite
-    # TruncMonth is a Python function call per row), and the GROUP BY follows invoice_list_idx.
+    rows = _totals(company, date_from, date_to)
     grouped = (
-        rows.filter(issue_date__isnull=False)
-        .values("direction", "issue_date")
+        rows.filter(day__gt="")
+        .annotate(month=Substr("day", 1, 7))
+        .values("month", "direction")
         .annotate(
-            count=Count("id"),
-            net=Sum("net_amount"),
-            tax=Sum("tax_amount"),
-            gross=Sum("gross_amount"),
+            count=Sum("count"), net=Sum("net_cents"), tax=Sum("tax_cents"), gross=Sum("gross_cents")
         )
         .order_by()
     )
     points = [
         MonthPoint(
-            month_key(r["issue_date"]),  # type: ignore[arg-type]  # NULL dates filtered out
+            r["month"],
             r["direction"],
-            _money(r["net"]),
-            _money(r["tax"]),
-            _money(r["gross"]),
+            _yuan(r["net"]),
+            _yuan(r["tax"]),
+            _yuan(r["gross"]),
             r["count"],
         )
         for r in grouped
     ]
     data = monthly_series(points, directions=Direction.values)
-    undated = {
+    data["undated"] = {
         r["direction"]: {
-            "net": str(_money(r["net"])),
-            "tax": str(_money(r["tax"])),
-            "gross": str(_money(r["gross"])),
+            "net": str(_yuan(r["net"])),
+            "tax": str(_yuan(r["tax"])),
+            "gross": str(_yuan(r["gross"])),
             "count": r["count"],
         }
-        for r in rows.filter(issue_date__isnull=True)
+        for r in rows.filter(day="")
         .values("direction")
         .annotate(
-            count=Count("id"),
-            net=Sum("net_amount"),
-            tax=Sum("tax_amount"),
-            gross=Sum("gross_amount"),
+            count=Sum("count"), net=Sum("net_cents"), tax=Sum("tax_cents"), gross=Sum("gross_cents")
         )
         .order_by()
     }
-    data["undated"] = undated
     data["labels"] = {d.value: str(d.label) for d in Direction}
     return data
 
@@ -111,27 +142,32 @@ def top_parties(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """Top sellers of purchases (进项) or buyers of sales (销项) by 价税合计, then 其他."""
+    """Top sellers of purchases (进项) or buyers of sales (销项) by 价税合计, then 其他.
+
+    Without a period the running totals answer; a period groups the invoices themselves.
+    """
     side = "seller" if direction == Direction.PURCHASE else "buyer"
     invoices = _invoices(company, date_from, date_to).filter(direction=direction)
-    rows = (
-        invoices.values(f"{side}_tax_id")
-        .annotate(amount=Sum("gross_amount"), count=Count("id"))
-        .order_by()
-    )
-    top = top_with_rest(
-        (("", r[f"{side}_tax_id"] or "", _money(r["amount"]), r["count"]) for r in rows),
-        limit=limit,
-    )
+    if date_from is None and date_to is None:
+        parties = PartyTotal.objects.filter(company=company, direction=direction)
+        grouped = ((r.tax_id, _yuan(r.gross_cents), r.count) for r in parties)
+    else:
+        rows = (
+            invoices.values(f"{side}_tax_id")
+            .annotate(amount=Sum("gross_amount"), count=Count("id"))
+            .order_by()
+        )
+        grouped = ((r[f"{side}_tax_id"] or "", _money(r["amount"]), r["count"]) for r in rows)
+    top = top_with_rest((("", tax_id, amount, n) for tax_id, amount, n in grouped), limit=limit)
     shown = top[:limit]  # the 其他 row, if any, comes after them and keeps its name
     for row in shown:  # names only for the few shown: no MAX(name) over every row
         name = (
             invoices.filter(**{f"{side}_tax_id": row["tax_id"]})
             .exclude(**{f"{side}_name": ""})
-            .values_list(f"{side}_name", flat=True)
-            .first()
+            .order_by()
+            .values_list(f"{side}_name", flat=True)[:1]
         )
-        row["name"] = name or row["tax_id"] or "（无税号）"
+        row["name"] = next(iter(name), "") or row["tax_id"] or "（无税号）"
     return top
 
 
@@ -169,21 +205,19 @@ def deduction_progress(
 ) -> dict[str, Any]:
     """抵扣进度: purchase 税额 by issue month and deduction status (未勾选/已勾选/已确认/不抵扣)."""
     rows = (
-        _invoices(company, date_from, date_to)
-        .filter(direction=Direction.PURCHASE, issue_date__isnull=False)
-        .values("issue_date", "deduction_status")
-        .annotate(tax=Sum("tax_amount"), count=Count("id"))
+        _totals(company, date_from, date_to)
+        .filter(direction=Direction.PURCHASE, day__gt="")
+        .annotate(month=Substr("day", 1, 7))
+        .values("month", "deduction_status")
+        .annotate(tax=Sum("tax_cents"), count=Sum("count"))
         .order_by()
     )
     table: dict[str, dict[str, Decimal]] = {}
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
-        month = month_key(r["issue_date"])  # type: ignore[arg-type]  # NULL dates filtered out
-        status = r["deduction_status"]
-        by_status = table.setdefault(month, {})
-        by_status[status] = by_status.get(status, ZERO) + _money(r["tax"])
-        by_count = counts.setdefault(month, {})
-        by_count[status] = by_count.get(status, 0) + r["count"]
+        month, status = r["month"], r["deduction_status"]
+        table.setdefault(month, {})[status] = _yuan(r["tax"])
+        counts.setdefault(month, {})[status] = r["count"]
     months = sorted(table)
     return {
         "months": months,
@@ -198,9 +232,9 @@ def deduction_progress(
 def review_queue(*, company: Company, limit: int = 10) -> dict[str, Any]:
     """待审核: counts by review status and the oldest invoices waiting for review."""
     counts = dict(
-        InvoiceRecord.objects.filter(company=company)
+        InvoiceTotal.objects.filter(company=company)
         .values("review_status")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("count"))
         .order_by()
         .values_list("review_status", "n")
     )

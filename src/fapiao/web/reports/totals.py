@@ -1,0 +1,155 @@
+"""Triggers that keep the dashboard totals (:mod:`.models`) equal to the invoice table.
+
+One trigger per database vendor on ``invoices_invoicerecord``: an inserted row adds its
+contribution (one invoice, its amounts in 分) to its ``InvoiceTotal`` and ``PartyTotal`` rows, a
+deleted row subtracts it, an updated row subtracts the old and adds the new; rows that reach zero
+invoices are removed.  Amounts are rounded to whole 分 per invoice before summing, so the totals
+are exact integers on SQLite (whose decimals are floats) and on PostgreSQL.  Because the database
+runs them, no write path can forget them: services, ``QuerySet.update``, deletes, bulk loads.
+``totals_rebuild`` recomputes both tables from the invoices (the migration's backfill, and the
+bulk loader's after it has dropped the triggers for speed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+INVOICES = "invoices_invoicerecord"
+WATCHED = (
+    "company_id",
+    "issue_date",
+    "direction",
+    "review_status",
+    "deduction_status",
+    "net_amount",
+    "tax_amount",
+    "gross_amount",
+    "seller_tax_id",
+    "buyer_tax_id",
+)
+"""The invoice columns the totals depend on: an update of any other column moves nothing."""
+
+KEY = "company_id, day, direction, review_status, deduction_status"
+PARTY_KEY = "company_id, direction, tax_id"
+
+
+def _day(row: str, vendor: str) -> str:
+    if vendor == "postgresql":
+        return f"coalesce(to_char({row}issue_date, 'YYYY-MM-DD'), '')"
+    return f"coalesce({row}issue_date, '')"
+
+
+def _cents(column: str, vendor: str) -> str:
+    if vendor == "postgresql":
+        return f"round(coalesce({column}, 0) * 100)::bigint"
+    return f"CAST(round(coalesce({column}, 0) * 100) AS INTEGER)"
+
+
+def _party(row: str) -> str:
+    return (
+        f"CASE WHEN {row}direction = 'purchase' THEN {row}seller_tax_id ELSE {row}buyer_tax_id END"
+    )
+
+
+def _apply(row: str, sign: str, vendor: str) -> str:
+    """SQL statements that add ``sign`` times the row ``row`` (``NEW.``/``OLD.``/``r.``)."""
+    day = _day(row, vendor)
+    cents = {c: f"{sign} * {_cents(row + c + '_amount', vendor)}" for c in ("net", "tax", "gross")}
+    party = _party(row)
+    return f"""
+INSERT INTO reports_invoicetotal ({KEY}, count, net_cents, tax_cents, gross_cents)
+VALUES ({row}company_id, {day}, {row}direction, {row}review_status, {row}deduction_status,
+        {sign}, {cents["net"]}, {cents["tax"]}, {cents["gross"]})
+ON CONFLICT ({KEY}) DO UPDATE SET count = reports_invoicetotal.count + excluded.count,
+    net_cents = reports_invoicetotal.net_cents + excluded.net_cents,
+    tax_cents = reports_invoicetotal.tax_cents + excluded.tax_cents,
+    gross_cents = reports_invoicetotal.gross_cents + excluded.gross_cents;
+DELETE FROM reports_invoicetotal WHERE {sign} < 0 AND count = 0
+    AND company_id = {row}company_id AND day = {day} AND direction = {row}direction
+    AND review_status = {row}review_status AND deduction_status = {row}deduction_status;
+INSERT INTO reports_partytotal ({PARTY_KEY}, count, gross_cents)
+VALUES ({row}company_id, {row}direction, {party}, {sign}, {cents["gross"]})
+ON CONFLICT ({PARTY_KEY}) DO UPDATE SET count = reports_partytotal.count + excluded.count,
+    gross_cents = reports_partytotal.gross_cents + excluded.gross_cents;
+DELETE FROM reports_partytotal WHERE {sign} < 0 AND count = 0
+    AND company_id = {row}company_id AND direction = {row}direction AND tax_id = {party};
+"""  # noqa: S608 (constants and column names only)
+
+
+def _sqlite_triggers() -> list[str]:
+    watched = ", ".join(WATCHED)
+    return [
+        f"CREATE TRIGGER reports_totals_insert AFTER INSERT ON {INVOICES} BEGIN"
+        f"{_apply('NEW.', '1', 'sqlite')}END",
+        f"CREATE TRIGGER reports_totals_delete AFTER DELETE ON {INVOICES} BEGIN"
+        f"{_apply('OLD.', '-1', 'sqlite')}END",
+        f"CREATE TRIGGER reports_totals_update AFTER UPDATE OF {watched} ON {INVOICES} BEGIN"
+        f"{_apply('OLD.', '-1', 'sqlite')}{_apply('NEW.', '1', 'sqlite')}END",
+    ]
+
+
+def _postgres_triggers() -> list[str]:
+    watched = ", ".join(WATCHED)
+    return [
+        f"CREATE OR REPLACE FUNCTION reports_totals_add(r {INVOICES}, s integer) RETURNS void "
+        f"LANGUAGE sql AS $body${_apply('r.', 's', 'postgresql')}$body$",
+        "CREATE OR REPLACE FUNCTION reports_totals_trigger() RETURNS trigger LANGUAGE plpgsql AS "
+        "$body$ BEGIN "
+        "IF TG_OP <> 'INSERT' THEN PERFORM reports_totals_add(OLD, -1); END IF; "
+        "IF TG_OP <> 'DELETE' THEN PERFORM reports_totals_add(NEW, 1); END IF; "
+        "RETURN NULL; END $body$",
+        f"CREATE TRIGGER reports_totals AFTER INSERT OR DELETE OR UPDATE OF {watched} "
+        f"ON {INVOICES} FOR EACH ROW EXECUTE FUNCTION reports_totals_trigger()",
+    ]
+
+
+def _vendor(connection: Any) -> str:
+    vendor: str = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"dashboard totals: unsupported database {vendor}")
+    return vendor
+
+
+def triggers_create(connection: Any) -> None:
+    """Create the triggers (and on PostgreSQL their functions)."""
+    statements = _postgres_triggers() if _vendor(connection) == "postgresql" else _sqlite_triggers()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def triggers_drop(connection: Any) -> None:
+    """Remove the triggers (the tables stay; ``totals_rebuild`` refills them)."""
+    with connection.cursor() as cursor:
+        if _vendor(connection) == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS reports_totals ON {INVOICES}")
+            cursor.execute("DROP FUNCTION IF EXISTS reports_totals_trigger()")
+            cursor.execute(f"DROP FUNCTION IF EXISTS reports_totals_add({INVOICES}, integer)")
+        else:
+            for name in ("insert", "delete", "update"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS reports_totals_{name}")
+
+
+def totals_rebuild(connection: Any, company_id: int | None = None) -> None:
+    """Recompute the totals of one company (or of all) from the invoice table."""
+    vendor = _vendor(connection)
+    day = _day("", vendor)
+    party = _party("")
+    where, params = ("WHERE company_id = %s", [company_id]) if company_id is not None else ("", [])
+    cents = {c: f"sum({_cents(c + '_amount', vendor)})" for c in ("net", "tax", "gross")}
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM reports_invoicetotal {where}", params)  # noqa: S608
+        cursor.execute(f"DELETE FROM reports_partytotal {where}", params)  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO reports_invoicetotal ({KEY}, count, net_cents, tax_cents, gross_cents) "  # noqa: S608
+            f"SELECT company_id, {day}, direction, review_status, deduction_status, count(*), "
+            f"{cents['net']}, {cents['tax']}, {cents['gross']} FROM {INVOICES} {where} "
+            f"GROUP BY company_id, {day}, direction, review_status, deduction_status",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO reports_partytotal ({PARTY_KEY}, count, gross_cents) "  # noqa: S608
+            f"SELECT company_id, direction, {party}, count(*), {cents['gross']} "
+            f"FROM {INVOICES} {where} GROUP BY company_id, direction, {party}",
+            params,
+        )
