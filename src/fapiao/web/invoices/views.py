@@ -35,8 +35,15 @@ from fapiao.web.invoices.forms import PAGE_SIZES, InvoiceFilterForm
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource, StoredFile
 from fapiao.web.invoices.originals import original_exists, original_stream
 from fapiao.web.invoices.preview import source_page_count, source_page_png
-from fapiao.web.invoices.selectors import invoice_get, invoice_list
+from fapiao.web.invoices.selectors import (
+    ListCursor,
+    invoice_get,
+    invoice_list,
+    invoice_list_page,
+)
 from fapiao.web.invoices.services_download import invoice_download_record
+from fapiao.web.reports.selectors import invoice_count
+from fapiao.web.search.services import search_index_catch_up
 from fapiao.web.shell.permissions import company_required
 
 logger = logging.getLogger(__name__)
@@ -100,24 +107,44 @@ def field_rows(record: InvoiceRecord) -> list[dict[str, Any]]:
 @company_required()
 @require_GET
 def invoice_list_view(request: HttpRequest) -> HttpResponse:
-    """发票列表: filters, search, offset pages without counting every row."""
+    """发票列表: filters, the search box (the search index), keyset pages (no COUNT, no OFFSET)."""
     form = InvoiceFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
     cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
     size = cleaned.get("size") or PAGE_SIZES[0]
-    page = cleaned.get("page") or 1
-    rows = invoice_list(company=current_company(request), **filters)
-    chunk = list(rows[(page - 1) * size : page * size + 1])
+    company = current_company(request)
+    after, cursor_error = None, ""
+    if text := request.GET.get("after", ""):
+        try:
+            after = ListCursor.parse(text)
+        except ValueError as exc:
+            cursor_error = str(exc)
+    if filters.get("search"):
+        search_index_catch_up(company=company)
+    page = invoice_list_page(company=company, **filters, after=after, size=size)
+    total = None
+    if not filters.get("search") and not filters.get("tax_status"):
+        total = invoice_count(
+            company=company,
+            direction=filters.get("direction"),
+            review_status=filters.get("review_status"),
+            date_from=filters.get("issued_from"),
+            date_to=filters.get("issued_to"),
+        )
     query = request.GET.copy()
+    query.pop("after", None)
     query.pop("page", None)
     return render(
         request,
         "invoices/list.html",
         {
             "form": form,
-            "invoices": chunk[:size],
-            "page": page,
-            "has_next": len(chunk) > size,
+            "invoices": page.invoices,
+            "typo_ids": page.typo_ids,
+            "next_after": page.next_cursor.encode() if page.next_cursor else "",
+            "is_first_page": after is None,
+            "total": total,
+            "cursor_error": cursor_error,
             "query": query.urlencode(),
         },
     )
