@@ -1,63 +1,65 @@
 """Benchmark: the web application at a million invoices, on SQLite and on PostgreSQL.
 
-    .venv/bin/python bench/web.py                   # 1,000,000 invoices, both databases
-    .venv/bin/python bench/web.py --quick           # 100,000 invoices (development)
-    .venv/bin/python bench/web.py --rows 300000 --backends sqlite
+    .venv/bin/python bench/web.py                     # 1,000,000 invoices, both databases
+    .venv/bin/python bench/web.py --reuse             # the same, seeding only what is missing
+    .venv/bin/python bench/web.py --quick             # 100,000 invoices (development)
+    .venv/bin/python bench/web.py --rows 300000 --backends sqlite --runs 5
 
-Each database runs in its own child process with its own settings: a SQLite file in a temporary
-directory, or the PostgreSQL database ``fapiao_bench`` on 127.0.0.1:5432 (created and dropped
-here; no other database is touched).  The child migrates, generates the invoices of one company
-with bulk SQL (``executemany`` on SQLite, ``COPY`` on PostgreSQL; the secondary indexes are
-dropped during the load and rebuilt after it), builds the search index the same way (with
-``fapiao.web.search.indexing.entry_data``, the function the indexing service uses), then times
-requests through Django's test client (the whole middleware stack, a logged-in clerk):
+Each database runs in its own child process with its own settings: a SQLite file under
+``--data-dir`` (default ``var/bench-web/sqlite``), or the PostgreSQL database
+``fapiao_bench_web`` on 127.0.0.1:5432 (no other database is touched).  Seeding (see
+``bench/web_seed.py``: bulk SQL, indexes rebuilt after the load) happens once per database and
+size; ``--reuse`` keeps a seeded database for the next run (pending migrations are applied to
+it), ``--drop`` removes it at the end.  The child then times requests through Django's test
+client (the whole middleware stack, a logged-in clerk), ``--runs`` passes of ``--samples``
+requests per page, and reports the median over the passes of p50 and p95, with the CPU time
+of the process per request (the web side; PostgreSQL's own CPU is not in it):
 
-* the invoice list (``/invoices/``), first page and a filtered page;
-* a keyword search (``/search/?q=``: pinyin initials, item words, names) and a number search
-  with one digit wrong;
-* the dashboard, when the reports app provides ``reports:dashboard`` (else skipped, noted).
+* the invoice list (``/invoices/``): first page, 30 pages deep (following the "next" links:
+  keyset pages), filtered pages, and the list's search box;
+* the search page (``/search/?q=``): keywords (pinyin initials, item words, names), a number
+  with one digit wrong, filters;
+* the dashboard page and each of its charts' JSON with the chart cache emptied before each
+  request (what the first visitor after a change waits for).
 
-Then the list page under load: a threaded WSGI server (``wsgiref``) in a subprocess on
-127.0.0.1 and a bounded thread pool of clients; requests/s, p50, p99 and errors.  Invoice lines
-are not loaded (the list and search pages do not read them; item words are in the index).
-Target (issue 5): p95 <= 150 ms for each page at 1,000,000 invoices on both databases.
+Then the list page under load: gunicorn with two web processes (``fapiao.web.gunicorn_conf``,
+four threads each) on 127.0.0.1 and ``--clients`` client threads for ``--load-seconds``:
+requests/s, p50, p99 and errors.  Target (issue 5): p95 <= 150 ms per page at 1,000,000.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import base64
+import html
 import http.client
 import json
 import os
 import random
+import re
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
-import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal
-from importlib import import_module
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "fapiao_bench"
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_BENCH_DB = "fapiao_bench_web"
 TARGET_MS = 150.0
-
-CITIES = ["北京", "上海", "重庆", "天津", "广州", "深圳", "杭州", "南京", "成都", "武汉", "西安",
-          "长沙", "青岛", "厦门", "无锡", "苏州", "宁波", "郑州", "济南", "合肥"]  # fmt: skip
-WORDS = ["华医网", "长江", "安协", "恒通", "银河", "东方", "新锐", "联创", "远景", "天行",
-         "鸿运", "广源", "金桥", "瑞丰", "博雅", "重光", "行知", "乐天", "佳禾", "朝阳",
-         "星辰", "海纳", "正大", "中和", "长虹"]  # fmt: skip
-TRADES = ["科技", "餐饮管理", "酒店管理", "物流", "信息技术", "商贸", "建筑工程", "咨询服务",
-          "文化传媒", "医药", "石油化工", "汽车服务", "印刷", "安全培训中心", "电子"]  # fmt: skip
-ITEMS = ["*住宿服务*住宿费", "*餐饮服务*餐费", "*信息技术服务*软件服务费", "*运输服务*客运服务费",
-         "*经纪代理服务*培训费", "*汽油*92号车用汽油", "*纸制品*复印纸", "*电信服务*通信费",
-         "*现代服务*会议费", "*建筑服务*工程款", "*计算机配套产品*显示器",
-         "*办公用品*文具"]  # fmt: skip
-REGION_CODES = ["11", "31", "50", "12", "44", "33", "32", "51", "42", "61", "43", "92", "35"]
+MARKER = "seeded.json"
+MASTER_KEY = base64.b64encode(bytes(range(32))).decode("ascii")
+SEED_VERSION = 2
+"""Bumped when the generator changes: a database seeded by another version is seeded again."""
+DEEP_PAGES = 30
+NEXT_LINK = re.compile(r'<a class="page-link" rel="next" href="([^"]+)"')
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -65,283 +67,83 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _tax_id(rng: random.Random) -> str:
-    return (
-        "91"
-        + str(rng.randrange(100000, 999999))
-        + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(10))
-    )
-
-
-def _sellers(rng: random.Random, count: int) -> list[tuple[str, str]]:
-    names = set()
-    while len(names) < count:
-        names.add(f"{rng.choice(CITIES)}{rng.choice(WORDS)}{rng.choice(TRADES)}有限公司")
-    return [(name, _tax_id(rng)) for name in sorted(names)]
-
-
-def generate(rows: int, company: Any, reviewer_id: int, seed: int = 7) -> Any:
-    """Yield (invoice values, item name) for ``rows`` invoices of one company."""
-    rng = random.Random(seed)
-    sellers = _sellers(rng, 3000)
-    weights = [1.0 / (i + 1) for i in range(len(sellers))]  # a few sellers issue most invoices
-    start = dt.date(2023, 1, 1).toordinal()
-    span = dt.date(2025, 12, 31).toordinal() - start
-    now = dt.datetime.now(dt.UTC)
-    chosen = rng.choices(range(len(sellers)), weights=weights, k=rows)
-    for i in range(rows):
-        day = dt.date.fromordinal(start + rng.randrange(span))
-        serial = (i * 791_999_999_999_989 + 1_234_567) % 10**15
-        number = f"{day.year % 100:02d}{rng.choice(REGION_CODES)}2{serial:015d}"
-        direction = "sales" if rng.random() < 0.2 else "purchase"
-        seller_name, seller_tax_id = sellers[chosen[i]]
-        buyer_name, buyer_tax_id = company.name, company.tax_id
-        if direction == "sales":
-            seller_name, seller_tax_id, buyer_name, buyer_tax_id = (
-                buyer_name,
-                buyer_tax_id,
-                seller_name,
-                seller_tax_id,
-            )
-        net = Decimal(rng.randrange(1000, 10_000_000)) / 100
-        rate = Decimal("0.06") if rng.random() < 0.6 else Decimal("0.13")
-        tax = (net * rate).quantize(Decimal("0.01"))
-        roll = rng.random()
-        review = "approved" if roll < 0.7 else "pending" if roll < 0.9 else "returned"
-        roll = rng.random()
-        tax_status = (
-            "normal"
-            if roll < 0.97
-            else "voided"
-            if roll < 0.98
-            else "red_full"
-            if roll < 0.99
-            else "abnormal"
-        )
-        booked = rng.random() < 0.5
-        values = {
-            "company_id": company.pk,
-            "direction": direction,
-            "kind": "digital_special" if rng.random() < 0.5 else "digital_ordinary",
-            "identity_key": number,
-            "number": number,
-            "issue_date": day,
-            "seller_name": seller_name,
-            "seller_tax_id": seller_tax_id,
-            "buyer_name": buyer_name,
-            "buyer_tax_id": buyer_tax_id,
-            "net_amount": net,
-            "tax_amount": tax,
-            "gross_amount": net + tax,
-            "remark": f"项目{rng.randrange(1000)} 出差" if rng.random() < 0.1 else "",
-            "review_status": review,
-            "tax_status": tax_status,
-            "deduction_status": "selected" if direction == "purchase" and booked else "unselected",
-            "booking_status": "booked" if booked else "unbooked",
-            "voucher_number": f"记-{i}" if booked else "",
-            "approved_by_id": reviewer_id if review == "approved" else None,
-            "created_at": now,
-            "updated_at": now,
-        }
-        yield values, rng.choice(ITEMS)
-
-
 # --- child: one database ------------------------------------------------------------------
 
 
-def _columns(model: Any) -> list[Any]:
-    return [f for f in model._meta.concrete_fields if not f.primary_key or f.name != "id"]
-
-
-def _insert(connection: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
-def _load(rows: int, company: Any, reviewer_id: int, log: Any) -> list[str]:
-    from django.db import connection, transaction
-
-    from fapiao.web.invoices.models import InvoiceRecord
-    from fapiao.web.search.indexing import entry_data
-    from fapiao.web.search.models import SearchEntry
-
-    fields = _columns(InvoiceRecord)
-    defaults = {}
-    for f in fields:
-        default = f.get_default()
-        defaults[f.attname] = (
-            json.dumps(default) if f.get_internal_type() == "JSONField" else default
-        )
-    columns = [f.column for f in fields]
-    entry_columns = [f.column for f in SearchEntry._meta.concrete_fields]
-    numbers: list[str] = []
-    started = time.perf_counter()
-    with connection.schema_editor() as editor:
-        for model in (InvoiceRecord, SearchEntry):
-            for index in model._meta.indexes:
-                editor.remove_index(model, index)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS search_tokens_gin")
-            cursor.execute(
-                "ALTER TABLE search_numbervariant DROP CONSTRAINT search_numbervariant_pkey"
-            )
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size=-2000000")
-    batch: list[tuple[Any, ...]] = []
-    items: list[str] = []
-    generated = generate(rows, company, reviewer_id)
-    next_id = 1
-    while True:
-        batch.clear()
-        items.clear()
-        for values, item in generated:
-            row = {**defaults, **values, "id": next_id}
-            next_id += 1
-            batch.append(tuple(row[f.attname] for f in fields))
-            items.append(item)
-            numbers.append(values["number"])
-            if len(batch) >= 50_000:
-                break
-        if not batch:
-            break
-        first_id = next_id - len(batch)
-        entries, variants = [], []
-        for offset, (row_values, item) in enumerate(zip(batch, items, strict=True)):
-            invoice_id = first_id + offset
-            values = dict(zip((f.attname for f in fields), row_values, strict=True))
-            data = entry_data(values, [item])
-            entry = {**data.values, "invoice_id": invoice_id, "tokens": data.tokens}
-            entry["indexed_at"] = values["updated_at"]
-            entries.append(tuple(entry[c] for c in entry_columns))
-            variants.extend((company.pk, key, invoice_id) for key in data.variant_keys)
-        variants.sort()
-        with transaction.atomic():
-            _insert(connection, InvoiceRecord._meta.db_table, ["id", *columns],
-                    [(first_id + n, *row) for n, row in enumerate(batch)])  # fmt: skip
-            _insert(connection, SearchEntry._meta.db_table, entry_columns, entries)
-            _insert(connection, "search_numbervariant", ["company_id", "key", "invoice_id"],
-                    variants)  # fmt: skip
-        log(f"  loaded {next_id - 1:,} invoices ({time.perf_counter() - started:.0f} s)")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{InvoiceRecord._meta.db_table}',"
-                           f" 'id'), {next_id})")  # fmt: skip
-    log(f"  rows loaded in {time.perf_counter() - started:.0f} s; building indexes")
-    with connection.schema_editor() as editor:
-        for model in (InvoiceRecord, SearchEntry):
-            for index in model._meta.indexes:
-                editor.add_index(model, index)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            cursor.execute(
-                "ALTER TABLE search_numbervariant ADD PRIMARY KEY (company_id, key, invoice_id)"
-            )
-            cursor.execute(import_module("fapiao.web.search.migrations.0002_fulltext").GIN_POSTGRES)
-            cursor.execute("ANALYZE")
-        else:
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
-            cursor.execute("PRAGMA analysis_limit=2000")
-            cursor.execute("ANALYZE")
-    log(f"  indexes built ({time.perf_counter() - started:.0f} s in all)")
-    return numbers
-
-
-def _time(client: Any, urls: list[str], repeat: int) -> dict[str, Any]:
+def _time(client: Any, urls: list[str], samples: int, before: Any = None) -> dict[str, Any]:
+    """``samples`` requests cycling through ``urls``: wall p50/p95/max and CPU ms per request."""
     for url in urls[:3]:
+        if before:
+            before()
         status = client.get(url).status_code
         assert status == 200, f"{url}: HTTP {status}"
-    timings = []
-    for i in range(repeat):
+    timings, cpu = [], []
+    for i in range(samples):
         url = urls[i % len(urls)]
-        begin = time.perf_counter()
+        if before:
+            before()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
+        cpu.append((time.process_time() - begin_cpu) * 1000)
         timings.append((time.perf_counter() - begin) * 1000)
         assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
     return {
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(_percentile(timings, 0.95), 1),
-        "max_ms": round(max(timings), 1),
-        "samples": repeat,
+        "p50_ms": statistics.median(timings),
+        "p95_ms": _percentile(timings, 0.95),
+        "max_ms": max(timings),
+        "cpu_ms": statistics.median(cpu),
     }
 
 
-def _load_test(session_cookie: str, seconds: float, threads: int, env: dict[str, str]) -> dict:
-    port = 8765 + os.getpid() % 500
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(100):
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", "/accounts/login/")
-                connection.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        deadline = time.perf_counter() + seconds
+def _runs(client: Any, urls: list[str], samples: int, runs: int, before: Any = None) -> dict:
+    """Several passes of ``_time``; the median of each figure over the passes."""
+    passes = [_time(client, urls, samples, before) for _ in range(runs)]
+    out = {k: round(statistics.median(p[k] for p in passes), 1) for k in passes[0]}
+    out["p95_ms_each_run"] = [round(p["p95_ms"], 1) for p in passes]
+    out["samples"] = samples * runs
+    return out
 
-        def worker() -> tuple[list[float], int]:
-            latencies, errors = [], 0
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            while time.perf_counter() < deadline:
-                begin = time.perf_counter()
-                try:
-                    connection.request(
-                        "GET", "/invoices/", headers={"Cookie": f"sessionid={session_cookie}"}
-                    )
-                    response = connection.getresponse()
-                    response.read()
-                    ok = response.status == 200
-                except (OSError, http.client.HTTPException):
-                    ok = False
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                latencies.append((time.perf_counter() - begin) * 1000)
-                errors += not ok
-            return latencies, errors
 
-        begin = time.perf_counter()
-        with ThreadPoolExecutor(threads) as pool:
-            results = list(pool.map(lambda _: worker(), range(threads)))
-        elapsed = time.perf_counter() - begin
-    finally:
-        server.terminate()
-        server.wait(10)
-    latencies = [t for lat, _ in results for t in lat]
-    return {
-        "requests": len(latencies),
-        "requests_per_s": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p99_ms": round(_percentile(latencies, 0.99), 1) if latencies else None,
-        "errors": sum(e for _, e in results),
-        "threads": threads,
-        "seconds": round(elapsed, 1),
-    }
+def _deep_pages(client: Any, count: int) -> list[str]:
+    """The list's pages 2..count+1, reached by following each page's "next" link."""
+    urls, url = [], "/invoices/"
+    for _ in range(count):
+        found = NEXT_LINK.search(client.get(url).content.decode())
+        if not found:
+            break
+        url = "/invoices/" + html.unescape(found.group(1))
+        urls.append(url)
+    return urls
+
+
+def _seed(args: argparse.Namespace, log: Any) -> dict[str, Any]:
+    from django.contrib.auth.models import User
+
+    import web_seed
+    from fapiao.web.companies.models import Company, Membership, Role
+
+    clerk = User.objects.create_user("bench-clerk", password=None)
+    reviewer = User.objects.create_user("bench-reviewer", password=None)
+    company = Company.objects.create(name="基准测试有限公司", tax_id="91110000BENCH00001")
+    Membership.objects.create(user=clerk, company=company, role=Role.CLERK)
+    Membership.objects.create(user=reviewer, company=company, role=Role.REVIEWER)
+    web_seed.load(args.rows, company, reviewer.pk, log)
+    return {"rows": args.rows, "version": SEED_VERSION, "company": company.pk, "clerk": clerk.pk}
 
 
 def child(args: argparse.Namespace) -> dict[str, Any]:
     import django
 
     django.setup()
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.urls import NoReverseMatch, reverse
 
-    from fapiao.web.companies.models import Company, Membership, Role
+    from fapiao.web.companies.models import Company
+    from fapiao.web.reports.charts import CHARTS
+    from fapiao.web.search.models import SearchEntry
     from fapiao.web.shell.middleware import COMPANY_SESSION_KEY
 
     def log(message: str) -> None:
@@ -349,15 +151,15 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    from django.contrib.auth.models import User
-
-    clerk = User.objects.create_user("bench-clerk", password=None)
-    reviewer = User.objects.create_user("bench-reviewer", password=None)
-    company = Company.objects.create(name="基准测试有限公司", tax_id="91110000BENCH00001")
-    Membership.objects.create(user=clerk, company=company, role=Role.CLERK)
-    Membership.objects.create(user=reviewer, company=company, role=Role.REVIEWER)
-    numbers = _load(args.rows, company, reviewer.pk, log)
-    load_s = time.perf_counter() - started
+    log(f"  migrated ({time.perf_counter() - started:.0f} s)")
+    marker = Path(os.environ["FAPIAO_DATA_DIR"]) / MARKER
+    if args.fresh:
+        seeded = _seed(args, log)
+        marker.write_text(json.dumps(seeded))
+    seeded = json.loads(marker.read_text())
+    company = Company.objects.get(pk=seeded["company"])
+    clerk = User.objects.get(pk=seeded["clerk"])
+    setup_s = time.perf_counter() - started
 
     client = Client()
     client.force_login(clerk, backend="django.contrib.auth.backends.ModelBackend")
@@ -370,17 +172,22 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         i = rng.randrange(len(number))
         return number[:i] + str((int(number[i]) + 1) % 10) + number[i + 1 :]
 
-    samples = args.samples
-    picks = [numbers[rng.randrange(len(numbers))] for _ in range(samples)]
+    picks = list(
+        SearchEntry.objects.filter(
+            invoice_id__in=[rng.randrange(1, args.rows + 1) for _ in range(args.samples)]
+        ).values_list("number", flat=True)
+    )
     keywords = ["bjhy", "cqcj", "住宿", "餐费", "shanghai", "hzxr 科技", "长江", "wxax", "软件",
                 "青岛金桥", "91", "出差"]  # fmt: skip
     pages: dict[str, list[str]] = {
-        "invoice_list_first_page": ["/invoices/"],
-        "invoice_list_filtered": [
+        "list_first_page": ["/invoices/"],
+        f"list_pages_2_to_{DEEP_PAGES + 1}": _deep_pages(client, DEEP_PAGES),
+        "list_filtered": [
             "/invoices/?direction=purchase&review_status=pending",
             "/invoices/?tax_status=voided",
             "/invoices/?issued_from=2025-03-01&issued_to=2025-03-31",
         ],
+        "list_search_box": [f"/invoices/?q={k}" for k in keywords],
         "search_keyword": [f"/search/?q={k}" for k in keywords],
         "search_number_typo": [f"/search/?q={typo(n)}" for n in picks],
         "search_filtered": [
@@ -388,99 +195,203 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
             "/search/?region=重庆&tax_status=normal",
             "/search/?amount_min=1000&amount_max=2000&sort=amount",
         ],
+        "dashboard_page": ["/dashboard/"],
     }
-    try:
-        pages["dashboard"] = [reverse("reports:dashboard")]
-    except NoReverseMatch:
-        log("  dashboard: reports:dashboard does not exist yet; skipped")
     results: dict[str, Any] = {
         "backend": connection.vendor,
         "rows": args.rows,
-        "load_and_index_s": round(load_s, 1),
+        "seeded_now": args.fresh,
+        "setup_s": round(setup_s, 1),
     }
     for name, urls in pages.items():
-        from urllib.parse import quote
-
-        encoded = [quote(u, safe="/?=&") for u in urls]
+        if not urls:
+            results[name] = {"error": "no pages to time"}
+            continue
+        encoded = [quote(u, safe="/?=&%") for u in urls]
         try:
-            results[name] = _time(client, encoded, samples)
+            results[name] = _runs(client, encoded, args.samples, args.runs)
         except AssertionError as exc:
             results[name] = {"error": str(exc)}
         log(f"  {name}: {results[name]}")
+    for chart in CHARTS:
+        name = f"dashboard_chart_{chart}"
+        url = f"/reports/charts/{chart}.json"
+        results[name] = _runs(client, [url], max(5, args.samples // 4), args.runs, cache.clear)
+        log(f"  {name}: {results[name]}")
     if args.load_seconds > 0:
         results["list_under_load"] = _load_test(
-            client.cookies["sessionid"].value, args.load_seconds, args.threads, dict(os.environ)
+            client.cookies["sessionid"].value, args.load_seconds, args.clients
         )
         log(f"  list under load: {results['list_under_load']}")
     return results
 
 
-def serve(port: int) -> None:
-    import django
-    from django.core.handlers.wsgi import WSGIHandler
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
-    django.setup()
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-    class Quiet(WSGIRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+def _load_test(session_cookie: str, seconds: float, clients: int) -> dict[str, Any]:
+    """The list page under ``clients`` threads against gunicorn (2 processes × 4 threads)."""
+    port = _free_port()
+    env = {**os.environ, "FAPIAO_PORT": str(port), "FAPIAO_WEB_WORKERS": "2"}
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "python:fapiao.web.gunicorn_conf", "fapiao.web.wsgi:application",
+         "--access-logfile", "/dev/null"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    headers = {"Cookie": f"sessionid={session_cookie}", "Host": "127.0.0.1"}
+    try:
+        for _ in range(300):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", "/invoices/", headers=headers)
+                conn.getresponse().read()  # also warms both processes' first request
+                break
+            except OSError:
+                time.sleep(0.1)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        deadline = time.perf_counter() + seconds
 
-    class Threading(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
+        def worker() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.perf_counter() < deadline:
+                begin = time.perf_counter()
+                try:
+                    conn.request("GET", "/invoices/", headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    problem = "" if response.status == 200 else f"HTTP {response.status}"
+                except Exception as exc:  # every failure counts as an error
+                    problem = f"{type(exc).__name__}: {exc}"
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                with lock:
+                    if problem:
+                        errors.append(problem)
+                    else:
+                        latencies.append((time.perf_counter() - begin) * 1000)
 
-    make_server("127.0.0.1", port, WSGIHandler(), Threading, Quiet).serve_forever()
+        begin = time.perf_counter()
+        pool = [threading.Thread(target=worker) for _ in range(clients)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        elapsed = time.perf_counter() - begin
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(30)
+    return {
+        "server": "gunicorn, 2 processes x 4 threads (gthread)",
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(_percentile(latencies, 0.99), 1) if latencies else None,
+        "errors": len(errors),
+        "first_errors": errors[:3],
+    }
 
 
 # --- parent ---------------------------------------------------------------------------------
 
 
-def _postgres(action: str) -> bool:
-    try:
-        import psycopg
-    except ImportError:
+def _postgres(sql: str) -> Any:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
+        return conn.execute(sql).fetchall() if sql.startswith("SELECT") else None
+
+
+def _pg_exists() -> bool:
+    return bool(_postgres(f"SELECT 1 FROM pg_database WHERE datname = '{PG_BENCH_DB}'"))
+
+
+def _reusable(folder: Path, backend: str, rows: int) -> bool:
+    marker = folder / MARKER
+    if not marker.exists():
         return False
-    try:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            if action == "create":
-                conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    except psycopg.Error as exc:
-        print(f"PostgreSQL not available: {exc}", file=sys.stderr)
+    seeded = json.loads(marker.read_text())
+    if seeded.get("rows") != rows or seeded.get("version") != SEED_VERSION:
         return False
-    return True
+    return _pg_exists() if backend == "postgres" else (folder / "bench.sqlite3").exists()
+
+
+def _forget(folder: Path, backend: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    if backend == "postgres":
+        _postgres(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="fapiao-bench-") as tmp:
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE="fapiao.web.settings",
-            FAPIAO_DATA_DIR=tmp,
-            FAPIAO_TASKS_BACKEND="immediate",
-            FAPIAO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        )
-        if backend == "postgres":
-            if not _postgres("create"):
-                return {"backend": backend, "skipped": "PostgreSQL not reachable"}
-            env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        command = [sys.executable, __file__, "--child", "--rows", str(args.rows),
-                   "--samples", str(args.samples), "--load-seconds", str(args.load_seconds),
-                   "--threads", str(args.threads)]  # fmt: skip
+    folder = (args.data_dir / backend).resolve()
+    if backend == "postgres":
         try:
-            done = subprocess.run(command, env=env, capture_output=False, stdout=subprocess.PIPE,
-                                  text=True, timeout=args.timeout, check=False)  # fmt: skip
-        except subprocess.TimeoutExpired:
-            return {"backend": backend, "error": f"timed out after {args.timeout} s"}
-        finally:
-            if backend == "postgres":
-                _postgres("drop")
-        if done.returncode != 0:
-            return {"backend": backend, "error": f"exit status {done.returncode}"}
-        return json.loads(done.stdout.strip().splitlines()[-1])
+            _pg_exists()
+        except Exception as exc:
+            return {"backend": backend, "skipped": f"PostgreSQL not reachable: {exc}"}
+    fresh = not (args.reuse and _reusable(folder, backend, args.rows))
+    if fresh:
+        _forget(folder, backend)
+        if backend == "postgres":
+            _postgres(f"CREATE DATABASE {PG_BENCH_DB}")
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAPIAO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="fapiao.web.settings",
+        FAPIAO_DATA_DIR=str(folder),
+        FAPIAO_MASTER_KEY=MASTER_KEY,
+        FAPIAO_TASKS_BACKEND="immediate",
+        FAPIAO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=(
+            f"{PG_SERVER}/{PG_BENCH_DB}"
+            if backend == "postgres"
+            else f"sqlite:///{folder / 'bench.sqlite3'}"
+        ),
+    )
+    command = [sys.executable, __file__, "--child", "--rows", str(args.rows),
+               "--samples", str(args.samples), "--runs", str(args.runs),
+               "--load-seconds", str(args.load_seconds), "--clients", str(args.clients),
+               *(["--fresh"] if fresh else [])]  # fmt: skip
+    try:
+        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True,
+                              timeout=args.timeout, check=False)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return {"backend": backend, "error": f"timed out after {args.timeout} s"}
+    finally:
+        if args.drop:
+            _forget(folder, backend)
+    if done.returncode != 0:
+        return {"backend": backend, "error": f"exit status {done.returncode}"}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """The p50/p95 of every page per backend, one line each, with the target check."""
+    lines = [f"{'page':<34} {'backend':<10} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>7}  target"]
+    for result in results:
+        for name, value in result.items():
+            if isinstance(value, dict) and "p95_ms" in value:
+                ok = "ok" if value["p95_ms"] <= TARGET_MS else "MISSED"
+                lines.append(
+                    f"{name:<34} {result['backend']:<10} {value['p50_ms']:>8} "
+                    f"{value['p95_ms']:>8} {value['cpu_ms']:>7}  {ok}"
+                )
+            elif isinstance(value, dict) and "error" in value:
+                lines.append(f"{name:<34} {result['backend']:<10} ERROR {value['error']}")
+        load = result.get("list_under_load")
+        if load:
+            lines.append(
+                f"list under load ({load['clients']} clients, {load['server']}): "
+                f"{load['requests_per_s']} req/s, p50 {load['p50_ms']} ms, "
+                f"p99 {load['p99_ms']} ms, errors {load['errors']}"
+            )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -488,17 +399,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 invoices")
     parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--samples", type=int, default=60, help="requests timed per page")
-    parser.add_argument("--load-seconds", type=float, default=10.0)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--timeout", type=int, default=3600, help="seconds per database")
+    parser.add_argument("--samples", type=int, default=40, help="requests timed per page and run")
+    parser.add_argument("--runs", type=int, default=3, help="timing passes (medians reported)")
+    parser.add_argument("--load-seconds", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--reuse", action="store_true", help="keep and reuse seeded databases")
+    parser.add_argument("--drop", action="store_true", help="remove the databases at the end")
+    parser.add_argument("--data-dir", type=Path, default=HERE.parent / "var" / "bench-web")
+    parser.add_argument("--timeout", type=int, default=5400, help="seconds per database")
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--fresh", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve)
-        return
     if args.quick:
         args.rows = 100_000
     if args.child:
@@ -508,6 +420,7 @@ def main() -> None:
     report = {"target_p95_ms": TARGET_MS, "rows": args.rows, "results": results}
     text = json.dumps(report, ensure_ascii=False, indent=2)
     print(text)
+    print(table(results))
     if args.out:
         args.out.write_text(text, encoding="utf-8")
 
