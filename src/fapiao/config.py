@@ -79,6 +79,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Maximum number of files in one upload request (a ZIP counts as one)",
     ),
     Setting(
+        "FAPIAO_UPLOAD_TYPES",
+        "xml,ofd,pdf,image,zip,xlsx,xls,csv",
+        "允许上传的文件类型，按内容识别（不看文件名），逗号分隔",
+        "File types accepted for upload, judged by content (not by name), comma separated",
+    ),
+    Setting(
+        "FAPIAO_AUDIT_HEAD_FILE",
+        "$FAPIAO_DATA_DIR/audit-heads.log",
+        "审计链头文件（只追加）：每条链最新的序号和哈希，存于数据库之外，用于发现整表重写或截断",
+        "Append-only file of audit chain heads (latest seq and hash of each chain), kept "
+        "outside the database to catch a rewritten or truncated event table",
+    ),
+    Setting(
         "FAPIAO_HTTPS",
         "0",
         "经 HTTPS 反向代理提供服务（代理须设置 X-Forwarded-Proto）：安全 Cookie、HSTS、"

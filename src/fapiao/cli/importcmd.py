@@ -120,7 +120,9 @@ def import_paths(files: list[Path], *, company: Any, actor: Any, direction: str)
         for start in range(0, len(files), BATCH_SIZE):
             chunk = files[start : start + BATCH_SIZE]
             uploads = [UploadFile(name=path.name, content=path.read_bytes()) for path in chunk]
-            batch = intake_upload(company=company, actor=actor, files=uploads, direction=direction)
+            batch = intake_upload(
+                company=company, actor=actor, files=uploads, direction=direction, limits=False
+            )
             for item in batch_items(batch=batch):
                 progress.update(bar, name=item.name)
                 done = intake_item_process(item_id=item.pk)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -59,7 +59,16 @@ def install_handlers(api: NinjaAPI) -> None:
         message_en = str(getattr(exc, "message_en", exc))
         return api.create_response(request, _body(code, message, message_en), status=422)
 
+    def too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
+        from fapiao.web.intake.limits import too_many_files
+
+        refusal = too_many_files()
+        return api.create_response(
+            request, _body(refusal.code, refusal.message, refusal.message_en), status=413
+        )
+
     api.add_exception_handler(ApiError, api_error)  # type: ignore[arg-type]
+    api.add_exception_handler(TooManyFilesSent, too_many_files)  # type: ignore[arg-type]
     api.add_exception_handler(ObjectDoesNotExist, missing)  # type: ignore[arg-type]
     api.add_exception_handler(WorkflowError, workflow)  # type: ignore[arg-type]
     for refusal in _service_refusals():

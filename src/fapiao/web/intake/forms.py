@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from fapiao.web.intake.limits import count_refusal, max_upload_files, size_refusal
 from fapiao.web.intake.models import DirectionChoice, Routing
 from fapiao.web.invoices.forms import styled
 from fapiao.web.invoices.models import Direction
 
 
 def max_files() -> int:
-    """Files one upload may carry (Django's ``DATA_UPLOAD_MAX_NUMBER_FILES``); more go in a ZIP."""
-    return int(getattr(settings, "DATA_UPLOAD_MAX_NUMBER_FILES", None) or 100)
+    """Files one upload may carry (``FAPIAO_MAX_UPLOAD_FILES``); more go in a ZIP."""
+    return max_upload_files()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,11 +35,13 @@ class MultipleFileField(forms.FileField):
         items = [item for item in items if item]
         if not items and self.required:
             raise forms.ValidationError(_("请选择文件 · Choose files"))
-        most = max_files()
-        if len(items) > most:
-            raise forms.ValidationError(
-                _("一次最多上传 %(n)d 个文件 · At most %(n)d files at once") % {"n": most}
-            )
+        refusal = count_refusal(len(items))
+        if refusal is not None:
+            raise forms.ValidationError(f"{refusal.message} · {refusal.message_en}")
+        for item in items:
+            refusal = size_refusal(item.name or "", item.size or 0)
+            if refusal is not None:
+                raise forms.ValidationError(f"{refusal.message} · {refusal.message_en}")
         return [single(item, initial) for item in items]
 
 

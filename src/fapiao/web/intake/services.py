@@ -26,6 +26,7 @@ from fapiao.web.companies.models import Company, Membership, Role
 from fapiao.web.events.services import event_record
 from fapiao.web.faults import checkpoint
 from fapiao.web.intake.archives import zip_members
+from fapiao.web.intake.limits import upload_refusal
 from fapiao.web.intake.models import (
     BatchKind,
     DirectionChoice,
@@ -85,11 +86,21 @@ def intake_upload(
     direction: DirectionChoice | str,
     routing: Routing | str = Routing.COMPANY,
     kind: BatchKind | str = BatchKind.FILES,
+    limits: bool = True,
 ) -> IntakeBatch:
-    """Store each file untouched, create the batch and its items, parse each after commit."""
+    """Store each file untouched, create the batch and its items, parse each after commit.
+
+    Refused as a whole (IntakeError, nothing stored) when it breaks an upload limit: too many
+    files, a file too large, or a file whose content is not an allowed type
+    (:mod:`fapiao.web.intake.limits`).  ``limits=False`` is for the operator's own imports
+    (``fapiao import``), where a stray file becomes a failed item in the summary instead.
+    """
     direction, routing, kind = DirectionChoice(direction), Routing(routing), BatchKind(kind)
     if not files:
         raise IntakeError("intake.no_files", "没有选择文件", "No files were chosen")
+    refusal = upload_refusal([(f.name, f.content) for f in files]) if limits else None
+    if refusal is not None:
+        raise IntakeError(refusal.code, refusal.message, refusal.message_en)
     if kind is BatchKind.LEDGER and direction is DirectionChoice.AUTO:
         raise IntakeError(
             "intake.ledger_direction", "台账导入须选择进项或销项", "Choose purchase or sales"

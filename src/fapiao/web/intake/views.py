@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fapiao.core.schema import invoice_from_dict
 from fapiao.web.companies.models import Role
 from fapiao.web.intake.forms import AssignForm, UploadForm, max_files
+from fapiao.web.intake.limits import too_many_files
 from fapiao.web.intake.models import IntakeBatch, Routing, UnassignedInvoice
 from fapiao.web.intake.requests import acting_user, current_company
 from fapiao.web.intake.selectors import (
@@ -46,8 +48,13 @@ def _batch_or_404(request: HttpRequest, pk: int) -> IntakeBatch:
 def upload_view(request: HttpRequest) -> HttpResponse:
     """上传发票: drop many files or ZIPs; each is parsed in the background."""
     companies = writable_companies(user=acting_user(request))
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    try:
+        form = UploadForm(request.POST or None, request.FILES or None)
+    except TooManyFilesSent:  # beyond Django's hard cap, set to FAPIAO_MAX_UPLOAD_FILES
+        refusal = too_many_files()
+        messages.error(request, f"{refusal.message} · {refusal.message_en}")
+        form = UploadForm()
+    if request.method == "POST" and form.is_bound and form.is_valid():
         routing = form.cleaned_data.get("routing") or Routing.COMPANY
         if len(companies) < 2:
             routing = Routing.COMPANY

@@ -16,7 +16,6 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from fapiao import config
 from fapiao.web.api.auth import actor_of, client_ip, company_of, require_role
 from fapiao.web.api.documents import invoice_document
 from fapiao.web.api.errors import ApiError
@@ -31,6 +30,7 @@ from fapiao.web.api.schemas import (
     SearchPage,
     TaxStatusIn,
 )
+from fapiao.web.intake.limits import max_upload_bytes
 from fapiao.web.intake.models import IntakeBatch
 from fapiao.web.intake.selectors import batch_get, batch_items
 from fapiao.web.intake.services import WRITER_ROLES, UploadFile, intake_upload
@@ -165,7 +165,7 @@ def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
 
 
 def _max_upload_bytes() -> int:
-    return config.int_setting("FAPIAO_MAX_UPLOAD_MB", 50) * 1024 * 1024
+    return max_upload_bytes()
 
 
 def _batch_out(batch: IntakeBatch) -> dict[str, Any]:
