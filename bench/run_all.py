@@ -18,6 +18,7 @@ BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("parse.py", [], ["--quick"]),
     ("reconcile.py", ["--repeat", "2"], ["--rows", "100000"]),
     ("web.py", [], ["--quick"]),
+    ("intake.py", [], ["--quick"]),
     ("load.py", [], ["--quick"]),
 )
 
