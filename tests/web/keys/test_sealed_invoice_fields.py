@@ -329,3 +329,17 @@ def test_the_migration_seals_values_stored_in_clear(company):
         f"工行 {ACCOUNT}",
         MOBILE,
     )
+
+
+def test_saving_an_unchanged_value_keeps_its_stored_form(company):
+    record = InvoiceRecordFactory(company=company, seller_bank_account=f"工行 {ACCOUNT}")
+    before = _raw_columns(record.pk)["seller_bank_account"]
+    again = InvoiceRecord.objects.get(pk=record.pk)
+    assert again.seller_bank_account == f"工行 {ACCOUNT}"  # opened
+    again.save()
+    assert _raw_columns(record.pk)["seller_bank_account"] == before
+    again.seller_bank_account = f"中行 {ACCOUNT}"
+    again.save()
+    after = _raw_columns(record.pk)["seller_bank_account"]
+    assert after != before
+    assert _fresh(record)["seller_bank_account"] == f"中行 {ACCOUNT}"

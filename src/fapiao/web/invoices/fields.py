@@ -82,12 +82,19 @@ class SealedAttribute(DeferredAttribute):
         if instance is None or not isinstance(value, SealedText):
             return value
         column = self.field.attname
+        company_id = getattr(instance, self.field.company_field)
         try:
-            plain = sensitive.unseal(column, getattr(instance, self.field.company_field), value)
+            plain = sensitive.unseal(column, company_id, value)
         except DecryptError as exc:
             raise sensitive.decrypt_error_of(column, exc) from None
         instance.__dict__[column] = plain
+        instance.__dict__[_opened(column)] = (company_id, value, plain)
         return plain
+
+
+def _opened(column: str) -> str:
+    """Where an instance remembers the stored form of a value it opened (to keep it unchanged)."""
+    return f"_sealed_{column}"
 
 
 class SealedTextField(models.TextField):  # type: ignore[type-arg]
@@ -123,6 +130,9 @@ class SealedTextField(models.TextField):  # type: ignore[type-arg]
         if value is None:
             return None
         company_id = getattr(model_instance, self.company_field)
+        opened = model_instance.__dict__.get(_opened(self.attname))
+        if opened is not None and opened[0] == company_id and opened[2] == value:
+            return opened[1]  # opened and not changed: the same stored form
         return SealedText(sensitive.seal(self.attname, company_id, str(value)))
 
     def get_db_prep_save(self, value: Any, connection: BaseDatabaseWrapper) -> Any:
