@@ -1,5 +1,8 @@
 """``fapiao audit verify``: check the hash chains of the event trail (审计链校验).
 
+Each chain is also compared with its newest head in the head file kept outside the database
+(:mod:`fapiao.web.events.head`): a table rewritten or cut short is named too.
+
 Exit code 0 when every chain holds, 1 when one is broken (the first bad event of each broken
 chain is named), 2 on a usage error.
 """
@@ -49,15 +52,37 @@ def verify(
 ) -> None:
     """校验事件哈希链 · Verify the hash chains of the event trail."""
     django_setup()
-    from fapiao.web.events.chain import chain_id_of, chain_verify, chain_verify_all
+    from fapiao.web.events.chain import chain_id_of
+    from fapiao.web.events.head import (
+        chain_verify_all_with_heads,
+        chain_verify_with_head,
+        head_file_path,
+        head_file_problems,
+        heads_read,
+    )
 
+    read = heads_read()
     if company is not None:
         found = company_by_reference(company)
         pk = getattr(found, "pk", None)
-        results = {chain_id_of(pk): chain_verify(pk)}
+        results = {chain_id_of(pk): chain_verify_with_head(pk, read)}
     else:
-        results = chain_verify_all()
+        results = chain_verify_all_with_heads(read)
     broken = 0
+    for altered in head_file_problems(read):
+        broken += 1
+        err_console.print(
+            "[bold red]已篡改 TAMPERED[/] "
+            + escape(f"[{altered.code}] {altered.message} / {altered.message_en}"),
+            soft_wrap=True,
+        )
+    if read.unchecked:
+        err_console.print(
+            f"[yellow]注意 Note[/]: 链头文件 head file {escape(str(head_file_path()))}: "
+            f"{read.unchecked} 行由不在密钥环中的主密钥签名，未校验 · lines signed by a master "
+            "key that is no longer in the keyring were not checked",
+            soft_wrap=True,
+        )
     for chain_id, result in results.items():
         name = "系统 system" if chain_id == "system" else f"公司 company {chain_id}"
         if result.problem is None:

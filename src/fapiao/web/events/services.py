@@ -17,6 +17,7 @@ from fapiao.core.audit.chain import GENESIS_HASH
 from fapiao.web.companies.locks import company_lock
 from fapiao.web.companies.models import Company
 from fapiao.web.events.chain import event_hash
+from fapiao.web.events.head import head_note
 from fapiao.web.events.models import Event
 from fapiao.web.events.sealing import payload_seal
 
@@ -102,4 +103,6 @@ def event_record(
         row["seq"] = seq
         # Microseconds survive both databases; the hash covers the instant as stored.
         row["created_at"] = timezone.now()
-        return Event.objects.create(**row, prev_hash=prev_hash, hash=event_hash(row, prev_hash))
+        event = Event.objects.create(**row, prev_hash=prev_hash, hash=event_hash(row, prev_hash))
+        head_note(event)  # the chain's new head, outside the database, once committed
+        return event

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from fapiao.web.companies.models import Company, Role
-from fapiao.web.events.chain import chain_verify
 from fapiao.web.events.forms import EventFilterForm
+from fapiao.web.events.head import chain_verify_with_head
 from fapiao.web.events.selectors import event_actions, event_search
 from fapiao.web.reports.exports import events_xlsx
 from fapiao.web.reports.services import export_record
@@ -63,8 +63,8 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
 @company_required(*AUDIT_ROLES)
 @require_GET
 def event_verify_view(request: HttpRequest) -> HttpResponse:
-    """Whether the company's hash chain holds, and the first bad event if not."""
-    result = chain_verify(_company(request).pk)
+    """Whether the company's hash chain holds (and matches its recorded head), first bad event."""
+    result = chain_verify_with_head(_company(request).pk)
     return render(request, "events/verify.html", {"result": result})
 
 
