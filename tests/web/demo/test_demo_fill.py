@@ -126,3 +126,67 @@ def test_demo_fill_twice_adds_nothing():
     assert again.anchor == first.anchor
     assert all(c.password is None for c in again.users.values())
     assert again.counts() == first.counts()
+
+
+def _events(record: InvoiceRecord) -> list[tuple[str, object, object]]:
+    rows = Event.objects.filter(
+        company=record.company, object_type="invoices.invoicerecord", object_id=str(record.pk)
+    ).order_by("seq")
+    return [(e.action, e.before, e.after) for e in rows]
+
+
+def test_the_bulk_writer_writes_what_the_services_write():
+    """Each batch is written at once: the chain must verify, and each status event must read as
+    the one the status service writes for the same change."""
+    from fapiao.web.events.chain import chain_verify
+    from fapiao.web.invoices.models import BookingStatus, Direction, InvoiceKind
+    from fapiao.web.invoices.services_review import invoice_approve
+    from fapiao.web.invoices.services_status import (
+        invoice_booking_status_set,
+        invoice_deduction_status_set,
+    )
+
+    company, _ = demo_company_ensure()
+    summary = demo_fill(company=company, size=300, seed=4)
+
+    assert chain_verify(company.pk).ok
+    records = InvoiceRecord.objects.filter(company=company)
+    assert Event.objects.filter(company=company, action="invoice.created").count() == 300
+    stored = Event.objects.filter(company=company, action="file.stored").count()
+    assert stored == StoredFile.objects.filter(company=company).count() == 301  # and the export
+    booked = records.filter(
+        direction=Direction.PURCHASE,
+        kind=InvoiceKind.DIGITAL_SPECIAL,
+        deduction_status=DeductionStatus.CONFIRMED,
+        booking_status=BookingStatus.BOOKED,
+    ).first()
+    assert booked is not None
+    actions = [action for action, _, _ in _events(booked)]
+    assert actions == [
+        "invoice.created",
+        "invoice.approved",
+        "invoice.deduction_status_changed",
+        "invoice.deduction_status_changed",
+        "invoice.booking_status_changed",
+    ]
+    # the same changes through the services, on a record that waits for review
+    waiting = records.filter(review_status=ReviewStatus.PENDING).first()
+    assert waiting is not None
+    users = summary.users
+    InvoiceRecord.objects.filter(pk=waiting.pk).update(
+        direction=Direction.PURCHASE, kind=InvoiceKind.DIGITAL_SPECIAL
+    )
+    waiting.refresh_from_db()
+    approver = users["admin"].user if waiting.created_by_id == users["reviewer"].user.pk else None
+    approver = approver or users["reviewer"].user
+    invoice_approve(record=waiting, actor=approver)
+    clerk = users["clerk"].user
+    invoice_deduction_status_set(record=waiting, to=DeductionStatus.SELECTED, actor=clerk)
+    invoice_deduction_status_set(
+        record=waiting, to=DeductionStatus.CONFIRMED, actor=clerk, period=booked.deduction_period
+    )
+    invoice_booking_status_set(
+        record=waiting, to=BookingStatus.BOOKED, actor=clerk, voucher_number=booked.voucher_number
+    )
+    assert _events(waiting)[1:] == _events(booked)[1:]
+    assert chain_verify(company.pk).ok

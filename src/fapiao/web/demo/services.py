@@ -13,38 +13,31 @@ The anchor date of the data is kept in the company's first ``demo.filled`` event
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import random
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
 
-from fapiao.core.invoice import Direction as CoreDirection
 from fapiao.core.invoice import china_today
-from fapiao.core.parsing.api import parse_bytes
-from fapiao.core.rules.base import RuleContext, validate
 from fapiao.web.companies.models import Company
+from fapiao.web.demo.bulk import demo_import
 from fapiao.web.demo.catalogue import company_party
-from fapiao.web.demo.documents import invoice_file
-from fapiao.web.demo.generator import DemoInvoice, generate
+from fapiao.web.demo.generator import generate
 from fapiao.web.demo.people import DemoCredential, agency_client_ensure, demo_users_ensure
+from fapiao.web.demo.story import NEWEST_PENDING, Story
 from fapiao.web.demo.workflows import (
     demo_alerts,
     demo_claims,
     demo_feedback,
     demo_reconciliation,
-    demo_statuses,
 )
 from fapiao.web.events.models import Event
 from fapiao.web.events.services import event_record
 from fapiao.web.invoices.models import InvoiceRecord
-from fapiao.web.invoices.services import invoice_save_parsed, stored_file_create
 from fapiao.web.search.services import search_index_catch_up
 
 Progress = Callable[[str, int, int], None]
@@ -80,8 +73,9 @@ class DemoSummary:
         return out
 
 
-def _anchor(company: Company, *, seed: int, size: int) -> dt.date:
-    """The date the demo data ends on: the first fill's date, kept in its event."""
+def _anchor(company: Company, *, seed: int, size: int, wanted: dt.date | None = None) -> dt.date:
+    """The date the demo data ends on: the first fill's date (``wanted``, else today), kept in
+    its event."""
     first = (
         Event.objects.filter(company=company, action=ANCHOR_ACTION)
         .order_by("seq")
@@ -90,7 +84,7 @@ def _anchor(company: Company, *, seed: int, size: int) -> dt.date:
     )
     if first and isinstance(first, dict) and first.get("anchor"):
         return dt.date.fromisoformat(str(first["anchor"]))
-    anchor = china_today()
+    anchor = wanted or china_today()
     with transaction.atomic(durable=True):
         event_record(
             company=company,
@@ -103,57 +97,6 @@ def _anchor(company: Company, *, seed: int, size: int) -> dt.date:
     return anchor
 
 
-def _entering_user(invoice: DemoInvoice, users: dict[str, DemoCredential], seed: int) -> Any:
-    """Who entered the invoice: mostly the clerk, a quarter the agency user (deterministic)."""
-    pick = random.Random(f"{seed}:{invoice.key}:entered").random()  # noqa: S311 (seeded demo data, not secrets)
-    return users["agency" if pick < 0.25 else "clerk"].user
-
-
-def _import(
-    *,
-    company: Company,
-    invoices: list[DemoInvoice],
-    users: dict[str, DemoCredential],
-    seed: int,
-    summary: DemoSummary,
-    progress: Progress | None,
-) -> None:
-    """Store, parse and save every invoice the company does not have yet."""
-    have = set(
-        InvoiceRecord.objects.filter(company=company).values_list("direction", "identity_key")
-    )
-    context = RuleContext(company_tax_id=company.tax_id)
-    for done, invoice in enumerate(invoices, start=1):
-        if (invoice.direction, invoice.key) in have:
-            summary.existing += 1
-        else:
-            actor = _entering_user(invoice, users, seed)
-            content = invoice_file(invoice)
-            stored, _ = stored_file_create(
-                company=company,
-                content=content,
-                original_name=invoice.filename,
-                content_type="application/xml",
-                actor=actor,
-            )
-            result = parse_bytes(content, filename=invoice.filename)
-            parsed = result.invoices[0].invoice
-            parsed = validate(
-                dataclasses.replace(parsed, direction=CoreDirection(invoice.direction)), context
-            )
-            _, created = invoice_save_parsed(
-                company=company,
-                direction=invoice.direction,
-                invoice=parsed,
-                actor=actor,
-                stored_file=stored,
-                file_format="xml",
-            )
-            summary.created += int(created)
-        if progress is not None:
-            progress("import", done, len(invoices))
-
-
 def demo_fill(
     *,
     company: Company,
@@ -161,34 +104,33 @@ def demo_fill(
     seed: int = 0,
     reset_passwords: bool = False,
     progress: Progress | None = None,
+    anchor: dt.date | None = None,
 ) -> DemoSummary:
-    """Fill ``company`` with ``size`` demo invoices and everything around them (idempotent)."""
+    """Fill ``company`` with ``size`` demo invoices and everything around them (idempotent).
+
+    The invoices are issued in the year up to ``anchor`` (default: today), the date of the
+    first fill of the company, which later fills keep.
+    """
     started = time.perf_counter()
     client = agency_client_ensure()
     users = demo_users_ensure(company=company, client=client, reset_passwords=reset_passwords)
-    anchor = _anchor(company, seed=seed, size=size)
+    anchor = _anchor(company, seed=seed, size=size, wanted=anchor)
     summary = DemoSummary(company=company, anchor=anchor, users=users)
     invoices = generate(
         company=company_party(company.name, company.tax_id), size=size, seed=seed, anchor=anchor
     )
     summary.generated = len(invoices)
-    _import(
-        company=company,
-        invoices=invoices,
-        users=users,
-        seed=seed,
-        summary=summary,
-        progress=progress,
-    )
     actors = {key: credential.user for key, credential in users.items()}
-    demo_statuses(
-        company=company,
-        invoices=invoices,
+    story = Story(
         actors=actors,
         seed=seed,
         anchor=anchor,
+        reversed_keys=frozenset(inv.original_number for inv in invoices if inv.is_red),
+        newest=frozenset(inv.key for inv in invoices[-NEWEST_PENDING:]),
         steps=summary.steps,
-        progress=progress,
+    )
+    summary.created, summary.existing = demo_import(
+        company=company, invoices=invoices, story=story, progress=progress
     )
     if progress is not None:
         progress("reconciliation", 0, 1)

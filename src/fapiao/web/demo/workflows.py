@@ -1,18 +1,16 @@
-"""演示流程 (demo workflows): statuses, reconciliation, claims, feedback and alerts of the demo.
+"""演示流程 (demo workflows): reconciliation, claims, feedback and alerts of the demo.
 
-Each step goes through the service a person would trigger from a page, acts only on what is still
-in its starting state, and decides by a random draw seeded with the invoice's identity, so that
-running it again reaches the same end and adds nothing.
+Each step goes through the service a person would trigger from a page and acts only on what is
+still in its starting state, so that running it again reaches the same end and adds nothing.
+(What happens to each invoice, 审核 to 入账, is :mod:`fapiao.web.demo.story`.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import random
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -33,167 +31,15 @@ from fapiao.web.demo.generator import DemoInvoice
 from fapiao.web.feedback.models import Feedback
 from fapiao.web.feedback.services import feedback_status_change, feedback_submit
 from fapiao.web.invoices.models import (
-    BookingStatus,
-    DeductionStatus,
     Direction,
-    InvoiceKind,
     InvoiceRecord,
     ReviewStatus,
     TaxStatus,
 )
-from fapiao.web.invoices.services_review import invoice_approve, invoice_return
-from fapiao.web.invoices.services_status import (
-    invoice_booking_status_set,
-    invoice_deduction_status_set,
-    invoice_tax_status_set,
-)
-from fapiao.web.invoices.workflow_errors import WorkflowError
 from fapiao.web.reconciliation.models import ReconciliationRun
 from fapiao.web.reconciliation.services import reconciliation_run
 
 Actors = dict[str, Any]
-_SPECIAL = (InvoiceKind.DIGITAL_SPECIAL, InvoiceKind.VAT_SPECIAL_ELECTRONIC)
-RETURN_REASONS = (
-    "发票抬头与合同不一致，请核对后重新提交",
-    "缺少报销审批单，请补充附件",
-    "业务说明不完整，请补充用途",
-)
-NOT_DEDUCTIBLE_REASON = "餐饮服务进项税额不得抵扣"
-
-
-def _draw(seed: int, key: str, step: str) -> float:
-    return random.Random(f"{seed}:{key}:{step}").random()  # noqa: S311 (seeded demo data, not secrets)
-
-
-def _month(day: dt.date) -> tuple[int, int]:
-    return day.year, day.month
-
-
-def _previous_month(day: dt.date) -> tuple[int, int]:
-    return _month(day.replace(day=1) - dt.timedelta(days=1))
-
-
-def _records(company: Company, keys: Iterable[str], **filters: Any) -> list[InvoiceRecord]:
-    return list(
-        InvoiceRecord.objects.filter(company=company, identity_key__in=list(keys), **filters)
-        .prefetch_related("lines")
-        .order_by("issue_date", "id")
-    )
-
-
-def _reverse_blue(
-    company: Company, invoices: list[DemoInvoice], actors: Actors, steps: Counter[str]
-) -> None:
-    """A blue invoice reversed in full by a red one is 红冲全额."""
-    for red in (inv for inv in invoices if inv.is_red):
-        blue = InvoiceRecord.objects.filter(
-            company=company,
-            direction=red.direction,
-            identity_key=red.original_number,
-            tax_status=TaxStatus.NORMAL,
-        ).first()
-        if blue is not None:
-            invoice_tax_status_set(record=blue, to=TaxStatus.RED_FULL, actor=actors["clerk"])
-            steps["tax_status.red_full"] += 1
-
-
-def _review(
-    record: InvoiceRecord, *, seed: int, anchor: dt.date, actors: Actors, steps: Counter[str]
-) -> None:
-    key = record.identity_key or str(record.pk)
-    draw = _draw(seed, key, "review")
-    age = (anchor - record.issue_date).days if record.issue_date else 0
-    if draw < (0.6 if age < 14 else 0.05):
-        return  # still waiting for review
-    if draw > 0.96:
-        reason = RETURN_REASONS[int(draw * 1000) % len(RETURN_REASONS)]
-        invoice_return(record=record, actor=actors["reviewer"], reason=reason)
-        steps["review.returned"] += 1
-        return
-    approver = actors["admin"] if _draw(seed, key, "approver") < 0.2 else actors["reviewer"]
-    try:
-        invoice_approve(record=record, actor=approver)
-    except WorkflowError:  # blocking findings: left for a person to look at
-        steps["review.left_pending"] += 1
-        return
-    steps["review.approved"] += 1
-
-
-def _deduction(
-    record: InvoiceRecord, *, seed: int, anchor: dt.date, actors: Actors, steps: Counter[str]
-) -> None:
-    if record.kind not in _SPECIAL or record.is_red or record.issue_date is None:
-        return
-    key = record.identity_key or str(record.pk)
-    actor = actors["clerk"]
-    names = [line.name for line in record.lines.all()]
-    if any("餐饮服务" in name for name in names):
-        invoice_deduction_status_set(
-            record=record, to=DeductionStatus.NOT_DEDUCTIBLE, actor=actor,
-            reason=NOT_DEDUCTIBLE_REASON,
-        )  # fmt: skip
-        steps["deduction.not_deductible"] += 1
-        return
-    month = _month(record.issue_date)
-    if month >= _month(anchor) or _draw(seed, key, "deduction") < 0.05:
-        return  # not yet selected (勾选) this period, or forgotten
-    invoice_deduction_status_set(record=record, to=DeductionStatus.SELECTED, actor=actor)
-    steps["deduction.selected"] += 1
-    if month < _previous_month(anchor):
-        period = f"{month[0]:04d}-{month[1]:02d}"
-        invoice_deduction_status_set(
-            record=record, to=DeductionStatus.CONFIRMED, actor=actor, period=period
-        )
-        steps["deduction.confirmed"] += 1
-
-
-def _booking(
-    record: InvoiceRecord, *, seed: int, anchor: dt.date, actors: Actors, steps: Counter[str]
-) -> None:
-    if record.issue_date is None or (anchor - record.issue_date).days < 20:
-        return
-    key = record.identity_key or str(record.pk)
-    if _draw(seed, key, "booking") < 0.08:
-        return
-    serial = int(hashlib.sha256(key.encode()).hexdigest()[:6], 16) % 900 + 100
-    voucher = f"记-{record.issue_date:%Y%m}-{serial:04d}"
-    invoice_booking_status_set(
-        record=record, to=BookingStatus.BOOKED, actor=actors["clerk"], voucher_number=voucher
-    )
-    steps["booking.booked"] += 1
-
-
-def demo_statuses(
-    *,
-    company: Company,
-    invoices: list[DemoInvoice],
-    actors: Actors,
-    seed: int,
-    anchor: dt.date,
-    steps: Counter[str],
-    progress: Callable[[str, int, int], None] | None = None,
-) -> None:
-    """红冲, review (审核), deduction (抵扣) and booking (入账) through the status services."""
-    keys = [inv.key for inv in invoices]
-    _reverse_blue(company, invoices, actors, steps)
-    pending = _records(company, keys, review_status=ReviewStatus.PENDING)
-    for done, record in enumerate(pending, start=1):
-        _review(record, seed=seed, anchor=anchor, actors=actors, steps=steps)
-        if progress is not None:
-            progress("review", done, len(pending))
-    approved = _records(
-        company, keys, review_status=ReviewStatus.APPROVED, tax_status=TaxStatus.NORMAL
-    )
-    for done, record in enumerate(approved, start=1):
-        if (
-            record.direction == Direction.PURCHASE
-            and record.deduction_status == DeductionStatus.UNSELECTED
-        ):
-            _deduction(record, seed=seed, anchor=anchor, actors=actors, steps=steps)
-        if record.booking_status == BookingStatus.UNBOOKED:
-            _booking(record, seed=seed, anchor=anchor, actors=actors, steps=steps)
-        if progress is not None:
-            progress("status", done, len(approved))
 
 
 def demo_reconciliation(
