@@ -36,15 +36,109 @@ def test_daily_jobs_run_at_their_beijing_time():
     assert hourly.next_after(T0) == T0 + dt.timedelta(hours=1)
 
 
-def test_the_default_jobs_are_backup_drill_and_the_alert_checks():
-    names = [spec.name for spec in default_jobs()]
-    assert names == [
+def test_the_default_jobs_are_backup_drill_the_alert_checks_and_intake_recovery():
+    specs = {spec.name: spec for spec in default_jobs()}
+    assert list(specs) == [
         "backup",
         "restore_drill",
         "anomaly_detection",
         "deduction_reminder",
         "reconciliation_overdue",
+        "intake_recovery",
     ]
+    assert specs["intake_recovery"].interval == dt.timedelta(minutes=1)
+    assert specs["intake_recovery"].daily_at is None
+
+
+@pytest.fixture
+def lost_parse(tmp_path, settings, monkeypatch):
+    """An intake item whose worker died mid-parse ten minutes ago (its task still "running")."""
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from fapiao.web.intake.models import IntakeBatch, IntakeItem, ItemStatus
+    from fapiao.web.intake.recovery import TASK_PATH
+    from fapiao.web.invoices.services import stored_file_create
+    from fapiao.web.keys.keyring import keyring_reset
+    from faults.harness import make_files
+    from web.companies.factories import CompanyFactory, UserFactory
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    monkeypatch.setenv("FAPIAO_MASTER_KEY_FILE", str(tmp_path / "keys" / "master.key"))
+    monkeypatch.delenv("FAPIAO_MASTER_KEY", raising=False)
+    keyring_reset()
+    company, user = CompanyFactory(), UserFactory()
+    [upload] = make_files(1, multi=0, seed=5)
+    stored, _ = stored_file_create(company=company, content=upload.content)
+    batch = IntakeBatch.objects.create(company=company, created_by=user)
+    long_ago = timezone.now() - dt.timedelta(minutes=10)
+    IntakeBatch.objects.filter(pk=batch.pk).update(created_at=long_ago)
+    item = IntakeItem.objects.create(
+        batch=batch,
+        stored_file=stored,
+        name=upload.name,
+        status=ItemStatus.PARSING,
+        started_at=long_ago,
+    )
+    DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [item.pk], "kwargs": {}},
+        task_path=TASK_PATH,
+        backend_name="default",
+        queue_name="default",
+        run_after=long_ago,
+        started_at=long_ago,
+        exception_class_path="",
+        traceback="",
+    )
+    return item
+
+
+def _recovery_specs():
+    return [spec for spec in default_jobs() if spec.name == "intake_recovery"]
+
+
+@pytest.mark.django_db
+def test_the_scheduler_recovers_a_lost_parse_at_its_first_poll(
+    lost_parse, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from fapiao.web.invoices.models import InvoiceRecord
+
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_due_jobs(now, specs=_recovery_specs()) == ["intake_recovery"]
+    lost_parse.refresh_from_db()
+    assert lost_parse.status == "done"
+    assert InvoiceRecord.objects.filter(company=lost_parse.batch.company).count() == 1
+    row = ScheduledJob.objects.get(name="intake_recovery")
+    assert row.last_succeeded is True
+    assert row.next_run_at == now + dt.timedelta(minutes=1)
+    # a minute later there is nothing left to recover: it runs, changes nothing
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert run_due_jobs(now + dt.timedelta(minutes=1), specs=_recovery_specs()) == [
+            "intake_recovery"
+        ]
+    assert callbacks == []
+    assert InvoiceRecord.objects.filter(company=lost_parse.batch.company).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_recovery_job_leaves_a_live_parse_alone(lost_parse, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from fapiao.web.events.models import Event
+
+    fresh = timezone.now()
+    type(lost_parse).objects.filter(pk=lost_parse.pk).update(started_at=fresh)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert run_due_jobs(fresh, specs=_recovery_specs()) == ["intake_recovery"]
+    assert callbacks == []
+    lost_parse.refresh_from_db()
+    assert lost_parse.status == "parsing"
+    assert not Event.objects.filter(action="intake.item_requeued").exists()
 
 
 @pytest.mark.django_db
@@ -164,5 +258,6 @@ def test_the_worker_thread_polls_until_stopped():
     assert set(ScheduledJob.objects.values_list("name", flat=True)) == {
         spec.name for spec in default_jobs()
     }
-    # the daily jobs wait for their first time: nothing ran on start
-    assert not ScheduledJob.objects.filter(last_run_at__isnull=False).exists()
+    # the daily jobs wait for their first time; only the minutely intake recovery ran on start
+    ran = ScheduledJob.objects.filter(last_run_at__isnull=False)
+    assert list(ran.values_list("name", flat=True)) == ["intake_recovery"]

@@ -63,6 +63,14 @@ def deduction_job(now: dt.datetime) -> None:
     _each_company(now, "alerts_deduction_check")
 
 
+def intake_recovery_job(now: dt.datetime) -> None:
+    """恢复中断的导入: files whose parse was lost (a worker or web process killed mid-import)
+    are enqueued again once their lease has run out."""
+    from fapiao.web.intake.recovery import intake_recover
+
+    intake_recover(now=now)
+
+
 def reconciliation_job(now: dt.datetime) -> None:
     """对账逾期: no reconciliation with the tax bureau this month."""
     _each_company(now, "alerts_reconciliation_check")

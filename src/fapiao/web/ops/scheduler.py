@@ -63,6 +63,7 @@ def default_jobs() -> list[JobSpec]:
         JobSpec("anomaly_detection", jobs.anomaly_job, daily_at=dt.time(6, 0)),
         JobSpec("deduction_reminder", jobs.deduction_job, daily_at=dt.time(8, 0)),
         JobSpec("reconciliation_overdue", jobs.reconciliation_job, daily_at=dt.time(9, 0)),
+        JobSpec("intake_recovery", jobs.intake_recovery_job, interval=dt.timedelta(minutes=1)),
     ]
 
 
