@@ -211,3 +211,29 @@ def test_worker_runs_queued_intake_tasks_from_the_database(settings, tmp_path):
     item.refresh_from_db()
     assert item.status == "failed"
     assert item.errors
+
+
+def test_a_worker_started_while_the_database_is_down_waits_for_it(monkeypatch):
+    """The master-key check reads the database: it runs inside the back-off, not before it."""
+    from django.db import OperationalError
+
+    calls: list[str] = []
+
+    def key_check() -> None:
+        calls.append("keys")
+        if calls.count("keys") == 1:
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("fapiao.cli.ops.keys_startup_check", key_check)
+    monkeypatch.setattr(
+        "fapiao.web.intake.recovery.intake_recover", lambda: calls.append("recover")
+    )
+    monkeypatch.setattr("time.sleep", lambda seconds: calls.append(f"sleep {seconds}"))
+    monkeypatch.setattr(
+        "django.core.management.call_command", lambda name, **options: calls.append(name)
+    )
+
+    result = runner.invoke(app, ["worker", "--batch", "--interval", "0"])
+
+    assert result.exit_code == 0, result.output
+    assert calls == ["keys", "sleep 0.5", "keys", "recover", "db_worker"]

@@ -142,3 +142,23 @@ def test_the_worker_backs_off_while_the_database_is_away() -> None:
 
     with pytest.raises(OperationalError):
         worker_run(never, sleep=sleeps.append, max_attempts=2)
+
+
+@pytest.mark.django_db
+def test_the_worker_checks_its_key_once_the_database_is_back() -> None:
+    calls: list[str] = []
+    sleeps: list[float] = []
+
+    def prepare() -> None:
+        calls.append("prepare")
+        if calls.count("prepare") <= 2:  # the key check reads the database: away at first
+            raise OperationalError("connection refused")
+
+    def run() -> None:
+        calls.append("run")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("fapiao.web.intake.recovery.intake_recover", lambda: calls.append("recover"))
+        assert worker_run(run, prepare=prepare, sleep=sleeps.append, first_delay=0.5) == 2
+    assert calls == ["prepare", "prepare", "prepare", "recover", "run"]
+    assert sleeps == [0.5, 1.0]

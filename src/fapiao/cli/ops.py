@@ -88,14 +88,18 @@ def worker(
 ) -> None:
     """运行后台任务（django-tasks 数据库队列） · Run background tasks from the database queue."""
     django_setup()
-    keys_startup_check()
     from django.core.management import call_command
 
     from fapiao.web.ops.scheduler import scheduler_thread
 
     stop = threading.Event()
-    if scheduler and not batch:
-        scheduler_thread(stop)
+
+    def prepare() -> None:
+        """A wrong, missing or conflicting master key stops the worker before any work."""
+        keys_startup_check()
+        if scheduler and not batch:
+            scheduler_thread(stop)
+
     options: dict[str, object] = {
         "queue_name": queue,
         "interval": interval,
@@ -107,8 +111,8 @@ def worker(
         options["max_tasks"] = max_tasks
     from fapiao.web.intake.recovery import worker_run  # lost imports first; DB back-off
 
-    try:
-        worker_run(lambda: call_command("db_worker", **options))
+    try:  # the key check reads the database: inside the back-off, after it is reachable
+        worker_run(lambda: call_command("db_worker", **options), prepare=prepare)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
     finally:

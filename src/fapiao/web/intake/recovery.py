@@ -7,8 +7,9 @@ leaves items queued with no task.  :func:`intake_recover` finds both once their 
 with no live task — marks the dead tasks failed and enqueues each item again.  Parsing is
 idempotent (``intake_item_process``), so the second run finishes the work exactly once.
 
-:func:`worker_run` runs the database worker, recovering first, and when the database goes away
-waits with exponential back-off and starts again instead of dying.
+:func:`worker_run` runs the database worker, checking the master key and recovering first, and
+when the database is away (at start or later) waits with exponential back-off and starts again
+instead of dying.
 """
 
 from __future__ import annotations
@@ -109,19 +110,26 @@ def intake_recover(
 def worker_run(
     run: Callable[[], object],
     *,
+    prepare: Callable[[], object] | None = None,
     first_delay: float = 0.5,
     max_delay: float = 30.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     max_attempts: int | None = None,
 ) -> int:
-    """Recover lost items, then ``run()`` (the worker loop); on a database error, back off, retry.
+    """``prepare()`` once (the master-key check, which reads the database), recover lost items,
+    then ``run()`` (the worker loop); on a database error, back off and retry, so a worker started
+    while the database is down waits for it instead of exiting.
 
     The delay doubles from ``first_delay`` up to ``max_delay``.  ``max_attempts`` (tests) gives up
     after that many failed attempts, raising the last error.  Returns the failed attempts.
     """
+    sleep = sleep or time.sleep
     delay, failures = first_delay, 0
     while True:
         try:
+            if prepare is not None:
+                prepare()
+                prepare = None
             intake_recover()
             run()
             return failures
