@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.db import models
 
@@ -34,7 +32,7 @@ from fapiao.core.crypto.fields import (
     normalise_phone,
     normalise_text,
 )
-from fapiao.web.keys.cache import data_key_active_cached, data_key_cached, keys_cache_forget
+from fapiao.web.keys.cache import data_key_active_cached, data_key_cached
 
 SEALED_FIELDS: tuple[str, ...] = (
     "seller.address_phone",
@@ -62,11 +60,6 @@ def lookup_digits(text: str) -> str:
     if found:
         return normalise_phone(found[-1]).replace(" ", "").replace("-", "")
     return normalise_text(text)
-
-
-def sealed_keys_forget(company_id: int | None = None) -> None:
-    """Drop cached data keys (of one company, or all): after a rotation or crypto-shredding."""
-    keys_cache_forget(company_id)
 
 
 def _context(column: str, company_id: int) -> str:
@@ -138,15 +131,6 @@ def mask_tail(value: str, keep: int = 4) -> str:
     """A sealed value as a finding may quote it: ``…3456`` (the last ``keep`` characters)."""
     compact = "".join(unicodedata.normalize("NFKC", value).split())
     return "…" + compact[-keep:] if len(compact) > 2 * keep else "…"
-
-
-def payload_seal(
-    company_id: int, payload: Mapping[str, Any] | None, keys: Iterable[str] = SEALED_COLUMNS
-) -> dict[str, Any] | None:
-    """An event payload with the values under ``keys`` sealed (see :mod:`events.sealing`)."""
-    from fapiao.web.events.sealing import payload_seal as seal_values
-
-    return seal_values(company_id, payload, keys=frozenset(keys))
 
 
 def decrypt_error_of(column: str, exc: DecryptError) -> DecryptError:
