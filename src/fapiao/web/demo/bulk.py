@@ -99,7 +99,6 @@ def _import_batch(
         new_shas = {f.sha256 for f in new_files}
         events: list[EventEntry] = []
         sources: list[InvoiceSource] = []
-        changed: list[InvoiceRecord] = []
         for invoice, content, actor in batch:
             stored = files[hashlib.sha256(content).hexdigest()]
             if stored.sha256 in new_shas:
@@ -125,11 +124,10 @@ def _import_batch(
             story_events = story_apply(record, names, story)
             if story_events:
                 events += story_events
-                changed.append(record)
+                record.save(update_fields=STATUS_FIELDS)  # one plain UPDATE
         InvoiceSource.objects.bulk_create(sources)
-        InvoiceRecord.objects.bulk_update(changed, fields=list(STATUS_FIELDS), batch_size=500)
-        reversed_blues = _reverse(company, invoices, story, events)
-        InvoiceRecord.objects.bulk_update(reversed_blues, fields=["tax_status", "updated_at"])
+        for blue in _reverse(company, invoices, story, events):
+            blue.save(update_fields=["tax_status", "updated_at"])
         event_record_many(company=company, entries=events)
     return len(batch)
 

@@ -39,11 +39,13 @@ def payload_seal(
     if payload is None:
         return None
     out = dict(payload)
+    active = None  # looked up once per payload (one query), when there is something to seal
     for key in keys:
         value = out.get(key)
         if not isinstance(value, str) or value == "":
             continue
-        key_id, audit_key = audit_key_active_cached(company_id)
+        active = active or audit_key_active_cached(company_id)
+        key_id, audit_key = active
         token = encrypt_field(value, audit_key, context=_context(key, company_id))
         out[key] = {MARKER: f"{key_id}{SEPARATOR}{token}"}
     return out
