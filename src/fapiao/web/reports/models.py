@@ -50,6 +50,7 @@ class PartyTotal(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+", db_index=False)
     direction = models.CharField("方向", max_length=16)
     tax_id = models.CharField("纳税人识别号", max_length=64, blank=True)
+    name = models.TextField("名称", blank=True, default="", help_text="a name it was invoiced as")
     count = models.BigIntegerField("发票数")
     gross_cents = models.BigIntegerField("价税合计（分）")
 

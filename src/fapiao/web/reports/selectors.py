@@ -144,30 +144,29 @@ def top_parties(
 ) -> list[dict[str, Any]]:
     """Top sellers of purchases (进项) or buyers of sales (销项) by 价税合计, then 其他.
 
-    Without a period the running totals answer; a period groups the invoices themselves.
+    Without a period the running totals answer; a period groups the invoices themselves.  The
+    names come from the totals (a name each party was invoiced as), in one query.
     """
     side = "seller" if direction == Direction.PURCHASE else "buyer"
-    invoices = _invoices(company, date_from, date_to).filter(direction=direction)
+    parties = PartyTotal.objects.filter(company=company, direction=direction)
     if date_from is None and date_to is None:
-        parties = PartyTotal.objects.filter(company=company, direction=direction)
-        grouped = ((r.tax_id, _yuan(r.gross_cents), r.count) for r in parties)
+        grouped = [(r.tax_id, _yuan(r.gross_cents), r.count) for r in parties]
     else:
         rows = (
-            invoices.values(f"{side}_tax_id")
+            _invoices(company, date_from, date_to)
+            .filter(direction=direction)
+            .values(f"{side}_tax_id")
             .annotate(amount=Sum("gross_amount"), count=Count("id"))
             .order_by()
         )
-        grouped = ((r[f"{side}_tax_id"] or "", _money(r["amount"]), r["count"]) for r in rows)
+        grouped = [(r[f"{side}_tax_id"] or "", _money(r["amount"]), r["count"]) for r in rows]
     top = top_with_rest((("", tax_id, amount, n) for tax_id, amount, n in grouped), limit=limit)
     shown = top[:limit]  # the 其他 row, if any, comes after them and keeps its name
-    for row in shown:  # names only for the few shown: no MAX(name) over every row
-        name = (
-            invoices.filter(**{f"{side}_tax_id": row["tax_id"]})
-            .exclude(**{f"{side}_name": ""})
-            .order_by()
-            .values_list(f"{side}_name", flat=True)[:1]
-        )
-        row["name"] = next(iter(name), "") or row["tax_id"] or "（无税号）"
+    names = dict(
+        parties.filter(tax_id__in=[row["tax_id"] for row in shown]).values_list("tax_id", "name")
+    )
+    for row in shown:
+        row["name"] = names.get(row["tax_id"]) or row["tax_id"] or "（无税号）"
     return top
 
 

@@ -45,17 +45,16 @@ def _cents(column: str, vendor: str) -> str:
     return f"CAST(round(coalesce({column}, 0) * 100) AS INTEGER)"
 
 
-def _party(row: str) -> str:
-    return (
-        f"CASE WHEN {row}direction = 'purchase' THEN {row}seller_tax_id ELSE {row}buyer_tax_id END"
-    )
+def _party(row: str, column: str = "tax_id") -> str:
+    seller, buyer = f"{row}seller_{column}", f"{row}buyer_{column}"
+    return f"CASE WHEN {row}direction = 'purchase' THEN {seller} ELSE {buyer} END"
 
 
 def _apply(row: str, sign: str, vendor: str) -> str:
     """SQL statements that add ``sign`` times the row ``row`` (``NEW.``/``OLD.``/``r.``)."""
     day = _day(row, vendor)
     cents = {c: f"{sign} * {_cents(row + c + '_amount', vendor)}" for c in ("net", "tax", "gross")}
-    party = _party(row)
+    party, name = _party(row), _party(row, "name")
     return f"""
 INSERT INTO reports_invoicetotal ({KEY}, count, net_cents, tax_cents, gross_cents)
 VALUES ({row}company_id, {day}, {row}direction, {row}review_status, {row}deduction_status,
@@ -67,10 +66,12 @@ ON CONFLICT ({KEY}) DO UPDATE SET count = reports_invoicetotal.count + excluded.
 DELETE FROM reports_invoicetotal WHERE {sign} < 0 AND count = 0
     AND company_id = {row}company_id AND day = {day} AND direction = {row}direction
     AND review_status = {row}review_status AND deduction_status = {row}deduction_status;
-INSERT INTO reports_partytotal ({PARTY_KEY}, count, gross_cents)
-VALUES ({row}company_id, {row}direction, {party}, {sign}, {cents["gross"]})
+INSERT INTO reports_partytotal ({PARTY_KEY}, name, count, gross_cents)
+VALUES ({row}company_id, {row}direction, {party}, {name}, {sign}, {cents["gross"]})
 ON CONFLICT ({PARTY_KEY}) DO UPDATE SET count = reports_partytotal.count + excluded.count,
-    gross_cents = reports_partytotal.gross_cents + excluded.gross_cents;
+    gross_cents = reports_partytotal.gross_cents + excluded.gross_cents,
+    name = CASE WHEN reports_partytotal.name = '' THEN excluded.name
+                ELSE reports_partytotal.name END;
 DELETE FROM reports_partytotal WHERE {sign} < 0 AND count = 0
     AND company_id = {row}company_id AND direction = {row}direction AND tax_id = {party};
 """  # noqa: S608 (constants and column names only)
@@ -148,8 +149,9 @@ def totals_rebuild(connection: Any, company_id: int | None = None) -> None:
             params,
         )
         cursor.execute(
-            f"INSERT INTO reports_partytotal ({PARTY_KEY}, count, gross_cents) "  # noqa: S608
-            f"SELECT company_id, direction, {party}, count(*), {cents['gross']} "
+            f"INSERT INTO reports_partytotal ({PARTY_KEY}, name, count, gross_cents) "  # noqa: S608
+            f"SELECT company_id, direction, {party}, max({_party('', 'name')}), count(*), "
+            f"{cents['gross']} "
             f"FROM {INVOICES} {where} GROUP BY company_id, direction, {party}",
             params,
         )

@@ -1,20 +1,7 @@
-"""Dashboard totals: the two tables, the triggers that keep them, and their first filling."""
-
-from typing import Any
+"""Dashboard totals: the two tables (their triggers and first filling come in 0002)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-from fapiao.web.reports.totals import totals_rebuild, triggers_create, triggers_drop
-
-
-def forwards(apps: Any, schema_editor: Any) -> None:
-    triggers_create(schema_editor.connection)
-    totals_rebuild(schema_editor.connection)
-
-
-def backwards(apps: Any, schema_editor: Any) -> None:
-    triggers_drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -108,5 +95,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forwards, backwards),
     ]
