@@ -4,8 +4,9 @@ A restore first decrypts and checks the whole archive in a scratch folder (key, 
 every member against the manifest, the database image's integrity and row counts); only then does
 it touch the target.  SQLite: the checked image replaces the database file with one rename.
 PostgreSQL: ``pg_restore`` into the configured database in one transaction.  Then the originals
-are moved into place and pending migrations are applied, so an archive from an older schema
-version comes back on the current one.  An instance that holds data is refused unless ``force``
+are put into place (the folder, or the S3 bucket with ``FAPIAO_STORAGE=s3``) and pending
+migrations are applied, so an archive from an older schema version comes back on the current
+one.  An instance that holds data is refused unless ``force``
 is given; what was there is then kept beside it (``*.pre-restore-<time>``), never deleted.
 """
 
@@ -25,6 +26,7 @@ from django.utils import timezone
 from fapiao import config
 from fapiao.core.crypto.keyring import Keyring, resolve_keyring
 from fapiao.web.events.services import event_record
+from fapiao.web.invoices import blobs
 from fapiao.web.invoices.storage import files_root
 from fapiao.web.keys.keyring import key_file_path, keyring_check, keyring_reset
 from fapiao.web.ops.archive import OpenedArchive, open_archive
@@ -68,16 +70,19 @@ class RestoreTarget:
     sqlite_path: Path | None = None
     pg_info: dict[str, str] = field(default_factory=dict)
     is_live: bool = False  # this process's own database: close its connections first
+    remote: bool = False  # originals go to the S3 store (FAPIAO_STORAGE=s3), not the folder
 
 
 def configured_target() -> RestoreTarget:
     """The instance this process is configured for."""
     settings_dict = connections["default"].settings_dict
     vendor = connections["default"].vendor
+    remote = blobs.remote() is not None
     if vendor == "sqlite":
         path = Path(settings_dict["NAME"])
-        return RestoreTarget("sqlite", files_root(), sqlite_path=path, is_live=True)
-    return RestoreTarget(vendor, files_root(), pg_info=pg_conninfo(settings_dict), is_live=True)
+        return RestoreTarget("sqlite", files_root(), sqlite_path=path, is_live=True, remote=remote)
+    info = pg_conninfo(settings_dict)
+    return RestoreTarget(vendor, files_root(), pg_info=info, is_live=True, remote=remote)
 
 
 def _target_counts(target: RestoreTarget) -> dict[str, int]:
@@ -95,9 +100,16 @@ def _files_in(root: Path) -> int:
     return sum(1 for p in root.rglob("*") if p.is_file())
 
 
+def _objects_in(store: Any) -> int:
+    companies, _ = store.listdir("")
+    return sum(1 for company in companies for _ in blobs.names_under(store, company))
+
+
 def target_contents(target: RestoreTarget) -> tuple[list[str], int]:
     """Tables that hold data and the number of files in the target (both empty: may restore)."""
-    return holds_data(_target_counts(target)), _files_in(target.files_root)
+    store = blobs.remote() if target.remote else None
+    files = _objects_in(store) if store is not None else _files_in(target.files_root)
+    return holds_data(_target_counts(target)), files
 
 
 def _check_counts(expected: dict[str, Any], actual: dict[str, int], where: str) -> None:
@@ -171,6 +183,12 @@ def restore_into(opened: OpenedArchive, target: RestoreTarget, *, force: bool = 
         pg_drop_tables(target.pg_info)
         pg_restore(target.pg_info, image)
         _check_counts(counts, pg_table_data(target.pg_info), "恢复后的数据库 the restored database")
+    store = blobs.remote() if target.remote else None
+    if store is not None:  # same names as in the archive; objects already there are replaced
+        for name in opened.names("files/"):
+            with opened.path(name).open("rb") as sealed:
+                blobs.put(store, name.removeprefix("files/"), sealed)
+        return
     if files and force:
         _aside(target.files_root, stamp)
     for name in opened.names("files/"):

@@ -1,10 +1,11 @@
 """Writes of the ops app: backups (备份), their retention, and the record of job runs.
 
 A backup is one sealed archive (:mod:`fapiao.web.ops.archive`) holding a consistent database
-snapshot (:mod:`fapiao.web.ops.snapshot`), the stored originals as they lie on disk (already
-encrypted at rest), and a manifest.  The originals are listed after the snapshot is taken, and
-each is hard-linked (or copied) before it is hashed, so every file a snapshot row names is in the
-archive, byte for byte as it was hashed; files written after the snapshot are harmless extras.
+snapshot (:mod:`fapiao.web.ops.snapshot`), the stored originals as they lie on disk or in the S3
+bucket (already encrypted at rest), and a manifest.  The originals are listed after the snapshot
+is taken, and each is hard-linked, copied or downloaded before it is hashed, so every file a
+snapshot row names is in the archive, byte for byte as it was hashed; files written after the
+snapshot are harmless extras.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from fapiao import __version__
 from fapiao.web.events.services import event_record
+from fapiao.web.invoices import blobs
 from fapiao.web.invoices.storage import files_root
 from fapiao.web.keys.keyring import keyring_get
 from fapiao.web.ops.archive import Member, build_manifest, write_archive
@@ -31,6 +33,7 @@ from fapiao.web.ops.retention import backup_name, backup_time, backups_to_keep
 from fapiao.web.ops.snapshot import Snapshot, pg_conninfo, pg_snapshot, sqlite_snapshot
 
 BACKUP_JOB = "backup"
+_COPY_CHUNK = 1024 * 1024
 
 
 def backups_dir() -> Path:
@@ -61,8 +64,27 @@ def _snapshot(workdir: Path) -> Snapshot:
     raise ValueError(f"no backup for the database engine {connection.vendor}")
 
 
+def _remote_originals(store: Any, workdir: Path) -> list[Member]:
+    """Every sealed object of an S3 store (``<company>/<xx>/<sha256>``), streamed into
+    ``workdir`` (they are as sealed as on disk: the storage sits below the encryption)."""
+    members: list[Member] = []
+    companies, _ = store.listdir("")
+    for company in sorted(companies):
+        for name in blobs.names_under(store, company):
+            copy = workdir / "files" / name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            with blobs.open_read(store, name) as source, copy.open("wb") as sink:
+                shutil.copyfileobj(source, sink, _COPY_CHUNK)
+            members.append(Member(f"files/{name}", copy))
+    return members
+
+
 def _originals(workdir: Path) -> list[Member]:
-    """Every stored original, linked (or copied) into ``workdir`` so later rewrites don't race."""
+    """Every stored original, linked (or copied) into ``workdir`` so later rewrites don't race;
+    with ``FAPIAO_STORAGE=s3``, downloaded from the bucket."""
+    store = blobs.remote()
+    if store is not None:
+        return _remote_originals(store, workdir)
     root = files_root()
     members: list[Member] = []
     if not root.is_dir():
