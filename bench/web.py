@@ -305,7 +305,8 @@ def _postgres(sql: str) -> Any:
     import psycopg
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
-        return conn.execute(sql).fetchall() if sql.startswith("SELECT") else None
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if sql.startswith("SELECT") else None
 
 
 def _pg_exists() -> bool:
