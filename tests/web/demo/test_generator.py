@@ -118,3 +118,30 @@ def test_export_has_the_real_layout_and_every_injected_cause():
     statuses = dict(zip(frame["digital_number"].to_list(), frame["status"].to_list(), strict=True))
     assert statuses[injected["voided"]] == "已作废"
     assert statuses[injected["red_reversed"]] == "已红冲-全额"
+
+
+def test_everyday_purchases_are_regular_and_companies_bill_on_working_days():
+    from fapiao.core.anomalies import DEFAULT_THRESHOLDS
+    from fapiao.web.demo.generator import CALENDAR
+
+    invoices = _invoices(size=1500, seed=11)
+    limit = DEFAULT_THRESHOLDS.approval_threshold
+    floor = limit * (1 - DEFAULT_THRESHOLDS.split_margin)
+    by_seller: dict[str, list] = {}
+    for inv in invoices:
+        if inv.is_red or inv.tags:
+            continue
+        if inv.direction == "purchase":
+            by_seller.setdefault(inv.seller.name, []).append(inv.gross_amount)
+            # never just under the approval threshold: no purchase looks split by accident
+            assert not floor <= inv.gross_amount < limit, inv.key
+        if not inv.seller.any_day:
+            assert CALENDAR.is_working_day(inv.issue_date), (inv.seller.name, inv.issue_date)
+        else:
+            assert inv.gross_amount < DEFAULT_THRESHOLDS.off_day_min_amount
+    # within a factor of 3, largest to smallest: the outlier rule can never fire on them
+    assert all(max(amounts) < 3 * min(amounts) for amounts in by_seller.values())
+    assert len(by_seller) == len(SELLERS)
+    # 调休: a weekend working day is a working day (Saturday 2026-10-10, after National Day)
+    assert CALENDAR.is_working_day(dt.date(2026, 10, 10))
+    assert not CALENDAR.is_working_day(dt.date(2026, 10, 5))  # a Monday of the holiday
