@@ -7,8 +7,13 @@ from django.db import migrations, models
 from fapiao.web.reports.totals import totals_rebuild, triggers_create, triggers_drop
 
 
-def forwards(apps: Any, schema_editor: Any) -> None:
+def drop(apps: Any, schema_editor: Any) -> None:
+    # Before the table changes: SQLite rebuilds a table to add a column, and a trigger that
+    # names the table would stop the rename.
     triggers_drop(schema_editor.connection)
+
+
+def forwards(apps: Any, schema_editor: Any) -> None:
     triggers_create(schema_editor.connection)
     totals_rebuild(schema_editor.connection)
 
@@ -23,6 +28,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop, migrations.RunPython.noop),
         migrations.AddField(
             model_name="partytotal",
             name="name",
