@@ -24,3 +24,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("fapiao.web.reports.urls")),
     path("", include("fapiao.web.shell.urls")),
 ]
+
+handler404 = "fapiao.web.api.errors.page_not_found"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from fapiao.web.invoices.workflow_errors import (
     NotPermittedError,
@@ -67,12 +68,43 @@ def install_handlers(api: NinjaAPI) -> None:
             request, _body(refusal.code, refusal.message, refusal.message_en), status=413
         )
 
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        body = _body(
+            "api.invalid",
+            "请求参数不正确，详见 detail",
+            "The request is not valid: see detail",
+            detail=exc.errors,
+        )
+        return api.create_response(request, body, status=422)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:  # ninja could not parse the body (not JSON, NUL, surrogates)
+            body = _body(
+                "api.unparsable",
+                "请求内容无法解析：须为 UTF-8 编码的 JSON，且不含 NUL 字符",
+                "The request body cannot be parsed: UTF-8 JSON without NUL characters is expected",
+            )
+            return api.create_response(request, body, status=422)
+        body = _body(f"api.http_{exc.status_code}", str(exc), str(exc))
+        return api.create_response(request, body, status=exc.status_code)
+
+    api.add_exception_handler(HttpError, http_error)  # type: ignore[arg-type]
     api.add_exception_handler(ApiError, api_error)  # type: ignore[arg-type]
+    api.add_exception_handler(ValidationError, invalid)  # type: ignore[arg-type]
     api.add_exception_handler(TooManyFilesSent, too_many_files)  # type: ignore[arg-type]
     api.add_exception_handler(ObjectDoesNotExist, missing)  # type: ignore[arg-type]
     api.add_exception_handler(WorkflowError, workflow)  # type: ignore[arg-type]
     for refusal in _service_refusals():
         api.add_exception_handler(refusal, refused)  # type: ignore[arg-type]
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 404: JSON in the API's shape under ``/api/`` (a path no route matches, such
+    as a negative id), the HTML page everywhere else."""
+    if request.path.startswith("/api/"):
+        body = _body("api.not_found", "未找到", "Not found")
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
 
 
 def _service_refusals() -> list[type[Exception]]:

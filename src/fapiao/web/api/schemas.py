@@ -8,6 +8,9 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+MAX_OFFSET = 1_000_000_000
+"""The largest list offset accepted; beyond it is a 422, not a database error on an int64."""
+
 
 class ErrorOut(Schema):
     """A refusal: stable code, Chinese message, English message."""

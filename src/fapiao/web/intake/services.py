@@ -95,6 +95,13 @@ def intake_upload(
     (:mod:`fapiao.web.intake.limits`).  ``limits=False`` is for the operator's own imports
     (``fapiao import``), where a stray file becomes a failed item in the summary instead.
     """
+    if direction not in DirectionChoice.values:
+        choices = ", ".join(DirectionChoice.values)
+        raise IntakeError(
+            "intake.bad_direction",
+            f"方向 {direction!r} 不正确（可选：{choices}）",
+            f"Direction {direction!r} is not valid (one of: {choices})",
+        )
     direction, routing, kind = DirectionChoice(direction), Routing(routing), BatchKind(kind)
     if not files:
         raise IntakeError("intake.no_files", "没有选择文件", "No files were chosen")

@@ -20,6 +20,7 @@ from fapiao.web.api.auth import actor_of, client_ip, company_of, require_role
 from fapiao.web.api.documents import invoice_document
 from fapiao.web.api.errors import ApiError
 from fapiao.web.api.schemas import (
+    MAX_OFFSET,
     ApproveIn,
     BatchOut,
     BookingStatusIn,
@@ -57,7 +58,7 @@ class InvoiceFilters(Schema):
     issued_to: dt.date | None = None
     q: str | None = Field(default=None, max_length=200)
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 def _money(value: Any) -> str | None:
@@ -128,7 +129,7 @@ class SearchFilters(Schema):
     booking_status: str = ""
     region: str = Field(default="", max_length=50)
     sort: str = "-date"
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_OFFSET)
     size: int = Field(default=50, ge=1, le=200)
 
 

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from fapiao.web.api.auth import actor_of, client_ip, company_of
-from fapiao.web.api.schemas import ErrorOut
+from fapiao.web.api.schemas import MAX_OFFSET, ErrorOut
 from fapiao.web.reconciliation.models import ReconciliationResult, ReconciliationRun
 from fapiao.web.reconciliation.selectors import (
     category_counts,
@@ -80,7 +80,7 @@ class ResultFilters(Schema):
     status: str | None = None
     problems_only: bool = False
     limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 def _run(run: ReconciliationRun) -> dict[str, Any]:
