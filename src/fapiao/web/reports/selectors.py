@@ -25,6 +25,7 @@ from fapiao.core.reports import (
     summary_table,
     top_with_rest,
 )
+from fapiao.core.reports.series import REST_LABEL
 from fapiao.web.companies.models import Company
 from fapiao.web.invoices.models import (
     DeductionStatus,
@@ -150,16 +151,15 @@ def top_parties(
     side = "seller" if direction == Direction.PURCHASE else "buyer"
     parties = PartyTotal.objects.filter(company=company, direction=direction)
     if date_from is None and date_to is None:
-        grouped = [(r.tax_id, _yuan(r.gross_cents), r.count) for r in parties]
-    else:
-        rows = (
-            _invoices(company, date_from, date_to)
-            .filter(direction=direction)
-            .values(f"{side}_tax_id")
-            .annotate(amount=Sum("gross_amount"), count=Count("id"))
-            .order_by()
-        )
-        grouped = [(r[f"{side}_tax_id"] or "", _money(r["amount"]), r["count"]) for r in rows]
+        return _top_from_totals(parties, limit)
+    rows = (
+        _invoices(company, date_from, date_to)
+        .filter(direction=direction)
+        .values(f"{side}_tax_id")
+        .annotate(amount=Sum("gross_amount"), count=Count("id"))
+        .order_by()
+    )
+    grouped = [(r[f"{side}_tax_id"] or "", _money(r["amount"]), r["count"]) for r in rows]
     top = top_with_rest((("", tax_id, amount, n) for tax_id, amount, n in grouped), limit=limit)
     shown = top[:limit]  # the 其他 row, if any, comes after them and keeps its name
     names = dict(
@@ -167,6 +167,36 @@ def top_parties(
     )
     for row in shown:
         row["name"] = names.get(row["tax_id"]) or row["tax_id"] or "（无税号）"
+    return top
+
+
+def _top_from_totals(parties: QuerySet[PartyTotal], limit: int) -> list[dict[str, Any]]:
+    """The biggest ``limit`` parties sorted in SQL, then 其他 with the rest (two small queries)."""
+    head = list(
+        parties.order_by("-gross_cents", "tax_id").values_list(
+            "tax_id", "name", "gross_cents", "count"
+        )[: limit + 1]
+    )
+    top = [
+        {
+            "name": name or tax_id or "（无税号）",
+            "tax_id": tax_id,
+            "amount": str(_yuan(cents)),
+            "count": count,
+        }
+        for tax_id, name, cents, count in head[:limit]
+    ]
+    if len(head) > limit:
+        everything = parties.aggregate(cents=Sum("gross_cents"), n=Sum("count"))
+        shown_cents = sum(row[2] for row in head[:limit])
+        top.append(
+            {
+                "name": REST_LABEL,
+                "tax_id": "",
+                "amount": str(_yuan(everything["cents"] - shown_cents)),
+                "count": everything["n"] - sum(row[3] for row in head[:limit]),
+            }
+        )
     return top
 
 
