@@ -17,6 +17,7 @@ from fapiao.core.errors import CorruptFile, NotAnInvoice, TooLarge, UnsupportedF
 from fapiao.core.invoice import FieldSource
 from fapiao.core.parsing.base import ParseOptions
 from fapiao.core.parsing.image import ImageParser
+from fapiao.core.parsing.ocr import OcrBox
 from fapiao.core.parsing.values import field_value
 
 TESTS = Path(__file__).resolve().parents[2]
@@ -169,3 +170,59 @@ def field_value_json(data: dict[str, object], name: str) -> object:
         party, attr = name.split(".", 1)
         return data[party][attr]  # type: ignore[index]
     return data[name]
+
+
+class _BoxesEngine:
+    """Answers every page with the same boxes."""
+
+    def __init__(self, boxes: list[tuple[str, tuple[float, float, float, float]]]) -> None:
+        self.boxes = [
+            OcrBox(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), 0.95)
+            for text, (x0, y0, x1, y1) in boxes
+        ]
+
+    def recognize(self, image: Image.Image) -> list[OcrBox]:
+        return self.boxes
+
+
+def _blank_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1000), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_ocr_tax_id_letters_no_uscc_uses_are_read_as_digits() -> None:
+    engine = _BoxesEngine(
+        [
+            ("发票号码：25312000000123456789", (1100, 40, 1500, 70)),
+            ("购", (20, 200, 48, 228)),
+            ("买", (20, 232, 48, 260)),
+            ("名称：甲公司", (70, 205, 400, 235)),
+            ("纳税人识别号：91I1O1O8MAO1ABCDZS", (70, 290, 650, 320)),
+            ("销", (800, 200, 828, 228)),
+            ("售", (800, 232, 828, 260)),
+            ("名称：乙公司", (850, 205, 1180, 235)),
+            ("纳税人识别号：123456789O12345", (850, 290, 1430, 320)),
+        ]
+    )
+    (parsed,) = ImageParser(engine).parse(_blank_png(), ParseOptions()).invoices
+    assert parsed.invoice.buyer.tax_id == "91110108MA01ABCD25"
+    assert parsed.invoice.seller.tax_id == "123456789O12345"  # 15 characters: no USCC
+
+
+def test_block_label_missing_its_first_character_still_names_the_party() -> None:
+    engine = _BoxesEngine(
+        [
+            ("发票号码：25312000000123456789", (1100, 40, 1500, 70)),
+            ("买", (20, 232, 48, 260)),  # 购 was not read
+            ("方", (20, 264, 48, 292)),
+            ("名称：甲公司", (70, 205, 400, 235)),
+            ("销", (800, 200, 828, 228)),
+            ("售", (800, 232, 828, 260)),
+            ("方", (800, 264, 828, 292)),
+            ("名称：乙公司", (850, 205, 1180, 235)),
+        ]
+    )
+    (parsed,) = ImageParser(engine).parse(_blank_png(), ParseOptions()).invoices
+    assert parsed.invoice.buyer.name == "甲公司"
+    assert parsed.invoice.seller.name == "乙公司"

@@ -44,3 +44,21 @@ def test_real_engine_reads_a_printed_label() -> None:
     assert "12345678" in text
     assert "发票号码" in text
     assert all(0 < b.score <= 1 for b in boxes)
+
+
+def test_glyphs_of_a_slanted_box_keep_the_text_height() -> None:
+    # The detector joined a vertical block label (购, a little higher) to 名称 beside it.
+    box = OcrBox("购名称：", ((40, 200), (140, 216), (138, 246), (38, 230)), 0.9)
+    glyphs = boxes_to_glyphs([box])
+    assert [g.text for g in glyphs] == ["购", "名", "称", ":"]
+    assert all(g.y1 - g.y0 < 40 for g in glyphs)  # the whole box is 46 high
+    assert glyphs[0].y0 < glyphs[2].y0  # each glyph follows the slant
+
+
+def test_a_character_caught_by_two_overlapping_boxes_is_read_once() -> None:
+    label = OcrBox("纳税人识别号：9", ((89, 767), (292, 767), (292, 800), (89, 800)), 0.99)
+    value = OcrBox("91F3JWABR6R1MMJR19", ((282, 772), (502, 772), (502, 800), (282, 800)), 0.99)
+    text = "".join(g.text for g in boxes_to_glyphs([label, value]))
+    assert text == "纳税人识别号:91F3JWABR6R1MMJR19"
+    below = OcrBox("91F3", ((200, 830), (300, 830), (300, 860), (200, 860)), 0.99)
+    assert "".join(g.text for g in boxes_to_glyphs([label, below])).endswith("号:991F3")

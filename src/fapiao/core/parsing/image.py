@@ -10,8 +10,7 @@ score.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import dataclasses
 from typing import TypeGuard
 
 from PIL import Image
@@ -20,10 +19,10 @@ from fapiao.core.errors import NotAnInvoice
 from fapiao.core.invoice import FieldSource, Invoice, Trust
 from fapiao.core.parsing import merge
 from fapiao.core.parsing.base import FileFormat, ParsedInvoice, ParseOptions, ParseResult
+from fapiao.core.parsing.image_fields import key_field_boxes
 from fapiao.core.parsing.ocr import (
     OcrBox,
     OcrEngine,
-    Quad,
     RapidOcrEngine,
     RegionOcrEngine,
     boxes_to_glyphs,
@@ -33,8 +32,6 @@ from fapiao.core.parsing.pdf_layout import extract
 from fapiao.core.parsing.qr_decode import QrHit, check_pixels, find_qr, open_image
 
 _KEY_FIELDS = ("number", "issue_date", "seller.tax_id", "buyer.tax_id", "net_amount", "tax_amount")
-_HEADER_BOXES = 6
-_TOTAL = re.compile(r"^合|合\s*计|价税")
 
 
 def upright(image: Image.Image, hits: list[QrHit]) -> Image.Image:
@@ -137,7 +134,27 @@ class ImageParser:
         else:
             boxes = engine.recognize(image)
         glyphs = boxes_to_glyphs(boxes)
-        return extract(glyphs, source=FieldSource.OCR, confidence=Trust.FAIR.confidence)
+        invoice = extract(glyphs, source=FieldSource.OCR, confidence=Trust.FAIR.confidence)
+        return None if invoice is None else _uscc_letters(invoice)
+
+
+_NOT_IN_USCC = str.maketrans("IOZS", "1025")
+
+
+def _uscc_letters(invoice: Invoice) -> Invoice:
+    """Tax IDs read by OCR with letters no 统一社会信用代码 uses (I, O, Z, S) read as 1, 0, 2, 5.
+
+    GB 32100-2015 leaves these letters out because they look like digits; OCR confuses them.
+    """
+    parties = {}
+    for name in ("seller", "buyer"):
+        party = getattr(invoice, name)
+        tax_id = party.tax_id
+        if tax_id is not None and len(tax_id) == 18:
+            fixed = tax_id.translate(_NOT_IN_USCC)
+            if fixed != tax_id:
+                parties[name] = dataclasses.replace(party, tax_id=fixed)
+    return dataclasses.replace(invoice, **parties) if parties else invoice
 
 
 def _has_parties(boxes: list[OcrBox]) -> bool:
@@ -149,64 +166,3 @@ def _has_parties(boxes: list[OcrBox]) -> bool:
 
 def _is_region_engine(engine: object) -> TypeGuard[RegionOcrEngine]:
     return callable(getattr(engine, "detect", None)) and callable(getattr(engine, "read", None))
-
-
-def box_rows(quads: list[Quad]) -> list[list[int]]:
-    """Indices of ``quads`` grouped into rows (by vertical centre), top to bottom."""
-    if not quads:
-        return []
-    centres = [sum(y for _, y in q) / len(q) for q in quads]
-    heights = sorted(max(y for _, y in q) - min(y for _, y in q) for q in quads)
-    tolerance = 0.5 * heights[len(heights) // 2]
-    rows: list[list[int]] = []
-    row_centre = 0.0
-    for index in sorted(range(len(quads)), key=lambda i: centres[i]):
-        if rows and abs(centres[index] - row_centre) <= tolerance:
-            rows[-1].append(index)
-            row_centre = sum(centres[i] for i in rows[-1]) / len(rows[-1])
-        else:
-            rows.append([index])
-            row_centre = centres[index]
-    for row in rows:
-        row.sort(key=lambda i: min(x for x, _ in quads[i]))
-    return rows
-
-
-def key_field_boxes(
-    engine: RegionOcrEngine,
-    image: Image.Image,
-    enough: Callable[[list[OcrBox]], bool] | None = None,
-) -> list[OcrBox]:
-    """Read only the boxes that can hold key fields (关键字段) of an upright page.
-
-    Every layout puts the title, number, date and the buyer block (and on 数电 the seller block)
-    above the line-item table, and the 合计 / 价税合计 rows (and the legacy seller block) below
-    it.  The item table is found by its header row (the first row of at least six boxes); of
-    each row below it only the leftmost box is read until one says 合计, and the item rows in
-    between are skipped.  The rows below 价税合计 are read only when ``enough`` says the boxes
-    read so far miss something.  Without such a header every box is read.
-    """
-    quads = engine.detect(image)
-    rows = box_rows(quads)
-    header = next((r for r, row in enumerate(rows) if len(row) >= _HEADER_BOXES), None)
-    if header is None:
-        return engine.read(image, quads)
-    probes = [rows[r][0] for r in range(header + 1, len(rows))]
-    read = {box.box: box for box in engine.read(image, [quads[i] for i in probes])}
-    total = None
-    for r in range(header + 1, len(rows)):
-        probe = read.get(quads[rows[r][0]])
-        if probe is not None and _TOTAL.search(probe.text):
-            total = r
-            break
-    if total is None:
-        return engine.read(image, quads)
-    wanted = [i for row in rows[:header] for i in row]
-    wanted += [i for row in rows[total : total + 2] for i in row[1:]]
-    boxes = engine.read(image, [quads[i] for i in wanted])
-    boxes += [read[quads[row[0]]] for row in rows[total : total + 2] if quads[row[0]] in read]
-    rest = rows[total + 2 :]
-    if rest and (enough is None or not enough(boxes)):
-        boxes += engine.read(image, [quads[i] for row in rest for i in row[1:]])
-        boxes += [read[quads[row[0]]] for row in rest if quads[row[0]] in read]
-    return boxes

@@ -122,6 +122,13 @@ def _markers(reader: Reader) -> list[tuple[str, float, float, float]]:
         chain = _stack(reader.glyphs, glyph, height)
         if len(chain) >= 2 and chain[1].text in "买售方":
             found.append((party, glyph.x0, chain[0].y0, chain[-1].y1))
+    for glyph in reader.glyphs:  # OCR may miss the first character: 买方 / 售方 also say it
+        party = {"买": "buyer", "售": "seller"}.get(glyph.text)
+        if party is None or any(m[0] == party for m in found):
+            continue
+        chain = _stack(reader.glyphs, glyph, height)
+        if len(chain) >= 2 and chain[1].text == "方":
+            found.append((party, glyph.x0, chain[0].y0, chain[-1].y1))
     if not found:
         for line in reader.lines:
             for token in line.tokens:
