@@ -126,3 +126,32 @@ def test_htmx_requests_get_an_hx_redirect(logged_in):
     response = client.post("/accounts/2fa/disable/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response.headers["HX-Redirect"].startswith("/accounts/reauth/?next=")
+
+
+SENSITIVE = [
+    ("get", "/reports/export/invoices.xlsx"),
+    ("get", "/reports/export/events.xlsx"),
+    ("get", "/audit/export.xlsx"),
+    ("get", "/invoices/download.zip"),
+    ("get", "/companies/members/bulk/"),
+    ("post", "/companies/members/{member}/role/"),
+    ("post", "/companies/members/{member}/remove/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), SENSITIVE)
+def test_full_exports_and_role_changes_need_a_recent_reauthentication(client, method, url):
+    from fapiao.web.companies.models import Membership
+
+    company = CompanyFactory()
+    admin = UserFactory(username="admin-reauth")
+    login_as(client, admin, company, role="admin")
+    member = Membership.objects.create(user=UserFactory(username="clerk-reauth"), company=company)
+    url = url.format(member=member.pk)
+    data = {"role": "reviewer"} if method == "post" else None
+    fresh = getattr(client, method)(url, data)
+    assert not fresh.headers.get("Location", "").startswith("/accounts/reauth/"), fresh
+    _age(client, sessions.REAUTH_AT, 11 * 60)
+    stale = getattr(client, method)(url, data)
+    assert stale.status_code == 302
+    assert stale.headers["Location"].startswith("/accounts/reauth/?next=")

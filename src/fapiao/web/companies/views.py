@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fapiao.web.accounts.selectors import user_get_by_email
+from fapiao.web.accounts.sessions import reauth_required
 from fapiao.web.companies import selectors, services
 from fapiao.web.companies.forms import (
     BulkAssignForm,
@@ -114,6 +115,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @company_required(Role.ADMIN)
+@reauth_required
 def member_role(request: HttpRequest, pk: int) -> HttpResponse:
     """更改角色 (change a member's role)."""
     membership = selectors.membership_get(company=request.company, pk=pk)  # type: ignore[attr-defined]
@@ -134,6 +136,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @company_required(Role.ADMIN)
+@reauth_required
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """移除成员 (remove a member)."""
     membership = selectors.membership_get(company=request.company, pk=pk)  # type: ignore[attr-defined]
@@ -147,6 +150,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @company_required(Role.ADMIN)
+@reauth_required
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     """批量分配 (bulk assignment): one staff user, one role, many client companies."""
     administered = selectors.company_list_administered(user=request.user)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from fapiao.web.accounts.sessions import reauth_required
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.events.forms import EventFilterForm
 from fapiao.web.events.head import chain_verify_with_head
@@ -70,6 +71,7 @@ def event_verify_view(request: HttpRequest) -> HttpResponse:
 
 @company_required(*AUDIT_ROLES)
 @require_GET
+@reauth_required
 def event_export_view(request: HttpRequest) -> HttpResponse:
     """The filtered trail as an Excel workbook (the export is an event too)."""
     company = _company(request)

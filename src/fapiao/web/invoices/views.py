@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fapiao.core.errors import FapiaoError
+from fapiao.web.accounts.sessions import reauth_required
 from fapiao.web.events.selectors import event_list
 from fapiao.web.intake.requests import acting_user, client_ip, current_company
 from fapiao.web.invoices.conversion import SCALAR_FIELDS, column_name
@@ -299,6 +300,7 @@ def _zip_names(files: Iterable[tuple[str, StoredFile]]) -> list[tuple[str, Store
 
 @company_required()
 @require_GET
+@reauth_required
 def invoice_zip_view(request: HttpRequest) -> StreamingHttpResponse:
     """Every original of the filtered list, as one streamed ZIP attachment."""
     form = InvoiceFilterForm(request.GET or None)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from fapiao.core.invoice import china_today
 from fapiao.core.reports import rate_label
+from fapiao.web.accounts.sessions import reauth_required
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.events.selectors import event_list
 from fapiao.web.invoices.forms import InvoiceFilterForm
@@ -108,6 +109,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
 
 @company_required()
 @require_GET
+@reauth_required
 def export_invoices_view(request: HttpRequest) -> HttpResponse:
     """发票清单 as Excel, with the same filters as the invoice list."""
     found = _filtered(request)
@@ -148,6 +150,7 @@ def export_summary_view(request: HttpRequest) -> HttpResponse:
 
 @company_required(*AUDIT_ROLES)
 @require_GET
+@reauth_required
 def export_events_view(request: HttpRequest) -> HttpResponse:
     """审计日志 as Excel (admins, reviewers and auditors)."""
     company = _company(request)
