@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from django.test.utils import override_settings
@@ -25,3 +26,11 @@ def _tasks_run_immediately() -> Iterator[None]:
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     ):
         yield
+
+
+@pytest.fixture(scope="session")
+def corpus() -> ModuleType:
+    """tests/corpus/xml_ofd.py: synthetic 数电 XML, OFD and ZIP files with their ground truth."""
+    from corpus import xml_ofd
+
+    return xml_ofd

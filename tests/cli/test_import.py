@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,25 +14,11 @@ from web.companies.factories import CompanyFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 runner = CliRunner()
-_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "xml_ofd.py"
 
 
 @pytest.fixture(autouse=True)
 def _files_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "files"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    name = "fapiao_test_corpus_xml_ofd"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, _CORPUS)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def _invoices(corpus, tmp_path, count, seed=5):

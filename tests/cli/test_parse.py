@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,20 +15,6 @@ from fapiao.cli.main import app
 from fapiao.config import samples_dir
 
 runner = CliRunner()
-_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "xml_ofd.py"
-
-
-@pytest.fixture(scope="module")
-def corpus() -> ModuleType:
-    name = "fapiao_test_corpus_xml_ofd"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, _CORPUS)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def _lines(output: str) -> list[dict[str, Any]]:

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import random
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "xml_ofd.py"
-
 
 def load_corpus() -> ModuleType:
-    """tests/corpus/xml_ofd.py, loaded once (it is not a package)."""
-    name = "fapiao_test_corpus_xml_ofd"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, _CORPUS)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    """tests/corpus/xml_ofd.py, for modules that need it at import time."""
+    from corpus import xml_ofd
 
-
-@pytest.fixture(scope="session")
-def corpus() -> ModuleType:
-    """Synthetic 数电 XML and OFD files with known ground truth."""
-    return load_corpus()
+    return xml_ofd
 
 
 @pytest.fixture
