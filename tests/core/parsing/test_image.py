@@ -143,10 +143,12 @@ def test_random_and_truncated_images_raise_typed_errors() -> None:
 
 @pytest.mark.ocr
 @pytest.mark.samples
-def test_real_raster_sample_with_the_real_engine(samples: Path) -> None:
+@pytest.mark.parametrize("key_fields_only", [False, True], ids=["full-page", "key-fields"])
+def test_real_raster_sample_with_the_real_engine(samples: Path, key_fields_only: bool) -> None:
     case = TESTS / "expected" / "image" / "digital-ordinary-raster.expected-ocr.json"
     expected = json.loads(case.read_text("utf-8"))
-    result = ImageParser().parse((samples / expected["sample"]).read_bytes(), ParseOptions())
+    parser = ImageParser(key_fields_only=key_fields_only)
+    result = parser.parse((samples / expected["sample"]).read_bytes(), ParseOptions())
     (want,) = expected["invoices"]
     got = result.invoices[0].invoice
     for name in (

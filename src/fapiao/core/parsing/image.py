@@ -21,6 +21,7 @@ from fapiao.core.parsing import merge
 from fapiao.core.parsing.base import FileFormat, ParsedInvoice, ParseOptions, ParseResult
 from fapiao.core.parsing.image_fields import key_field_boxes
 from fapiao.core.parsing.ocr import (
+    KEY_FIELDS_DET_MAX_SIDE,
     OcrBox,
     OcrEngine,
     RapidOcrEngine,
@@ -103,8 +104,9 @@ class ImageParser:
         """The OCR candidate, trying other quarter turns when the page seems not upright.
 
         ``upright``: the page is known to read upright (turned by its QR), so the text-angle
-        classifier is skipped and, in key-field mode, only the boxes that can hold key fields are
-        read (see :func:`key_field_boxes`).
+        classifier is skipped and, in key-field mode, the detector sees a smaller image and only
+        the boxes that can hold key fields are read (see
+        :func:`~fapiao.core.parsing.image_fields.key_field_boxes`).
         """
         scale = min(1.0, self.max_ocr_side / max(image.size))
         if scale < 0.97:  # a few per cent over the cap is not worth a resample
@@ -127,9 +129,13 @@ class ImageParser:
 
     def _ocr(self, image: Image.Image, *, upright: bool = False) -> Invoice | None:
         engine = self.engine
-        if upright and isinstance(engine, RapidOcrEngine) and engine.use_cls:
-            engine = engine.without_angle_classifier()
-        if upright and self.key_fields_only and _is_region_engine(engine):
+        key_fields = upright and self.key_fields_only
+        if upright and isinstance(engine, RapidOcrEngine):
+            side = engine.det_max_side
+            if key_fields and side:
+                side = min(side, KEY_FIELDS_DET_MAX_SIDE)
+            engine = engine.tuned(use_cls=False, det_max_side=side)
+        if key_fields and _is_region_engine(engine):
             boxes = key_field_boxes(engine, image, _has_parties)
         else:
             boxes = engine.recognize(image)
