@@ -54,11 +54,14 @@ def run_import(
                 web = instance.serve(port)  # restarted without the fault
                 have = instance.items_of([f.sha256 for f in pending])
                 pending = [f for f in pending if f.sha256 not in have]
-    worker_rc = wait_exit(instance.worker(None if web_fault else fault))
+    # One worker parses the whole batch: allow half a second per file on a loaded machine
+    # (1,000 files of the soak run take about 2 minutes when the machine is busy).
+    timeout = max(120.0, 0.5 * len(files))
+    worker_rc = wait_exit(instance.worker(None if web_fault else fault), timeout)
     assert worker_rc in (0, -9), instance.logs()
     if web_killed or worker_rc == -9:
         time.sleep(instance.lease_seconds + 0.3)  # the dead claim's lease runs out
-        assert wait_exit(instance.worker()) == 0, instance.logs()
+        assert wait_exit(instance.worker(), timeout) == 0, instance.logs()
     return {"web_killed": web_killed, "worker_killed": worker_rc == -9}
 
 
