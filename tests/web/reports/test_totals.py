@@ -84,6 +84,19 @@ def test_a_group_that_empties_is_removed(company):
     assert not PartyTotal.objects.exists()
 
 
+def test_deleting_invoices_whose_totals_are_gone_creates_no_rows(company, other_company):
+    """A flush or a cascade may remove the totals before the invoices: the delete trigger must
+    then change nothing (it used to insert a count of -1 and break the company key)."""
+    make_invoices(company)
+    kept_other = make_invoices(other_company, count=3, offset=100)
+    InvoiceTotal.objects.filter(company=company).delete()
+    PartyTotal.objects.filter(company=company).delete()
+    InvoiceRecord.objects.filter(company=company).delete()
+    assert not InvoiceTotal.objects.filter(company=company).exists()
+    assert not PartyTotal.objects.filter(company=company).exists()
+    assert sum(t.count for t in InvoiceTotal.objects.all()) == len(kept_other)
+
+
 def test_rebuild_gives_what_the_triggers_kept(company, other_company):
     make_invoices(company)
     make_invoices(other_company, count=6, offset=100)

@@ -51,29 +51,41 @@ def _party(row: str, column: str = "tax_id") -> str:
 
 
 def _apply(row: str, sign: str, vendor: str) -> str:
-    """SQL statements that add ``sign`` times the row ``row`` (``NEW.``/``OLD.``/``r.``)."""
+    """SQL statements that add ``sign`` times the row ``row`` (``NEW.``/``OLD.``/``r.``).
+
+    Adding (sign 1) inserts or updates the totals row; subtracting (sign -1) only updates an
+    existing one, then removes it at zero: a delete never creates a row, so when the totals are
+    already gone (a cascade from the company, a flush) it changes nothing and breaks no key.
+    """
     day = _day(row, vendor)
     cents = {c: f"{sign} * {_cents(row + c + '_amount', vendor)}" for c in ("net", "tax", "gross")}
     party, name = _party(row), _party(row, "name")
+    same_total = (
+        f"company_id = {row}company_id AND day = {day} AND direction = {row}direction "
+        f"AND review_status = {row}review_status AND deduction_status = {row}deduction_status"
+    )
+    same_party = f"company_id = {row}company_id AND direction = {row}direction AND tax_id = {party}"
     return f"""
 INSERT INTO reports_invoicetotal ({KEY}, count, net_cents, tax_cents, gross_cents)
-VALUES ({row}company_id, {day}, {row}direction, {row}review_status, {row}deduction_status,
-        {sign}, {cents["net"]}, {cents["tax"]}, {cents["gross"]})
+SELECT {row}company_id, {day}, {row}direction, {row}review_status, {row}deduction_status,
+       {sign}, {cents["net"]}, {cents["tax"]}, {cents["gross"]} WHERE {sign} > 0
 ON CONFLICT ({KEY}) DO UPDATE SET count = reports_invoicetotal.count + excluded.count,
     net_cents = reports_invoicetotal.net_cents + excluded.net_cents,
     tax_cents = reports_invoicetotal.tax_cents + excluded.tax_cents,
     gross_cents = reports_invoicetotal.gross_cents + excluded.gross_cents;
-DELETE FROM reports_invoicetotal WHERE {sign} < 0 AND count = 0
-    AND company_id = {row}company_id AND day = {day} AND direction = {row}direction
-    AND review_status = {row}review_status AND deduction_status = {row}deduction_status;
+UPDATE reports_invoicetotal SET count = count + {sign}, net_cents = net_cents + {cents["net"]},
+    tax_cents = tax_cents + {cents["tax"]}, gross_cents = gross_cents + {cents["gross"]}
+    WHERE {sign} < 0 AND {same_total};
+DELETE FROM reports_invoicetotal WHERE {sign} < 0 AND count <= 0 AND {same_total};
 INSERT INTO reports_partytotal ({PARTY_KEY}, name, count, gross_cents)
-VALUES ({row}company_id, {row}direction, {party}, {name}, {sign}, {cents["gross"]})
+SELECT {row}company_id, {row}direction, {party}, {name}, {sign}, {cents["gross"]} WHERE {sign} > 0
 ON CONFLICT ({PARTY_KEY}) DO UPDATE SET count = reports_partytotal.count + excluded.count,
     gross_cents = reports_partytotal.gross_cents + excluded.gross_cents,
     name = CASE WHEN reports_partytotal.name = '' THEN excluded.name
                 ELSE reports_partytotal.name END;
-DELETE FROM reports_partytotal WHERE {sign} < 0 AND count = 0
-    AND company_id = {row}company_id AND direction = {row}direction AND tax_id = {party};
+UPDATE reports_partytotal SET count = count + {sign}, gross_cents = gross_cents + {cents["gross"]}
+    WHERE {sign} < 0 AND {same_party};
+DELETE FROM reports_partytotal WHERE {sign} < 0 AND count <= 0 AND {same_party};
 """  # noqa: S608 (constants and column names only)
 
 
