@@ -196,3 +196,19 @@ def test_a_head_that_cannot_be_written_is_logged_and_the_event_stays(
         )
     assert Event.objects.filter(pk=event.pk).exists()
     assert "audit head of chain" in caplog.text
+
+
+def test_events_written_in_bulk_note_their_head(company, user, django_capture_on_commit_callbacks):
+    from fapiao.web.events.bulk import EventEntry, event_record_many
+
+    entries = [
+        EventEntry(actor=user, action=f"test.bulk{n}", obj=company, before=None, after={"n": n})
+        for n in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert event_record_many(company=company, entries=entries) == 3
+    assert heads_read().heads[str(company.pk)].seq == 3
+    _sql("DELETE FROM events_event WHERE company_id = %s AND seq = 3", [company.pk])
+    result = chain_verify_with_head(company.pk)
+    assert result.problem is not None
+    assert (result.problem.code, result.problem.seq) == (TRUNCATED, 3)

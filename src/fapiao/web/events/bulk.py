@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fapiao.web.companies.models import Company
 from fapiao.web.events.chain import event_hash
+from fapiao.web.events.head import head_note
 from fapiao.web.events.models import Event
 from fapiao.web.events.sealing import payload_seal
 from fapiao.web.events.services import _chain_tail, json_value
@@ -68,4 +69,5 @@ def event_record_many(*, company: Company, entries: Iterable[EventEntry]) -> int
             events.append(Event(**row, prev_hash=prev_hash, hash=row_hash))
             prev_hash = row_hash
         Event.objects.bulk_create(events, batch_size=500)
+        head_note(events[-1])  # the chain's new head, outside the database, once committed
     return len(events)
