@@ -98,31 +98,34 @@ def pg_tsquery(query: Query, company_id: int) -> str:
 
 
 def _match_count(query: Query, company_id: int, limit: int) -> int:
-    """How many entries the text matches, counted up to ``limit`` (through the text index)."""
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT count(*) FROM (SELECT 1 FROM search_searchentry WHERE "
-            "array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery LIMIT %s) AS m"
-        )
-        params: list[str | int] = [pg_tsquery(query, company_id), limit]
-    else:
-        sql = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
-        params = [fts_match(query, company_id), limit]
+    """How many entries the text matches, counted up to ``limit`` (SQLite: FTS5 postings)."""
+    sql = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [fts_match(query, company_id), limit])
         return int(cursor.fetchone()[0])
 
 
-def _pg_common(query: Query, company_id: int) -> bool:
-    """Whether a text is common enough to be tested row by row along the sort order.
+def _pg_matches(query: Query, company_id: int) -> list[int] | None:
+    """The ids a rare text matches, through the GIN index; None when the text is common.
 
-    Whole tokens: PostgreSQL's estimate (``EXPLAIN``, from the statistics of the most common
-    lexemes; no scan).  A prefix term is estimated by a fixed guess, so it is counted, up to
-    ``COMMON_MATCHES``, through the GIN index.
+    Whole tokens are judged by PostgreSQL's estimate first (``EXPLAIN``, from the statistics of
+    the most common lexemes; no scan), so a token in every tenth invoice never builds a bitmap
+    of a hundred thousand rows.  A prefix term is estimated by a fixed guess: it is fetched.
     """
-    if any(term.prefix for term in query.terms):
-        return _match_count(query, company_id, COMMON_MATCHES) >= COMMON_MATCHES
-    return _pg_estimate(pg_tsquery(query, company_id)) >= PG_COMMON_MATCHES
+    tsquery = pg_tsquery(query, company_id)
+    limit = COMMON_MATCHES
+    if not any(term.prefix for term in query.terms):
+        if _pg_estimate(tsquery) >= PG_COMMON_MATCHES:
+            return None
+        limit = PG_COMMON_MATCHES
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT invoice_id FROM search_searchentry "
+            "WHERE array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery LIMIT %s",
+            [tsquery, limit + 1],
+        )
+        ids = [int(row[0]) for row in cursor.fetchall()]
+    return ids if len(ids) <= limit else None
 
 
 def _pg_estimate(tsquery: str) -> int:
@@ -150,24 +153,19 @@ def _text_filter(query: Query, company_id: int) -> Q:
     after one page instead of sorting every match.
     """
     if connection.vendor == "postgresql":
-        tsquery = pg_tsquery(query, company_id)
-        if _pg_common(query, company_id):
-            # `|| ''` hides the test from the GIN index: it is made on the rows walked.
+        ids = _pg_matches(query, company_id)
+        if ids is not None:  # rare: the matches by primary key, then sorted
             return Q(
                 RawSQL(
-                    "array_to_tsvector(string_to_array(search_searchentry.tokens || '', ' '))"
-                    " @@ %s::tsquery",
-                    [tsquery],
-                    output_field=BooleanField(),
+                    "search_searchentry.invoice_id = ANY(%s)", [ids], output_field=BooleanField()
                 )
             )
-        # OFFSET 0 keeps the subquery on its own: matched through the GIN index, then hashed.
+        # `|| ''` hides the test from the GIN index: it is made on the rows walked.
         return Q(
             RawSQL(
-                "search_searchentry.invoice_id IN (SELECT m.invoice_id FROM search_searchentry m"
-                " WHERE array_to_tsvector(string_to_array(m.tokens, ' ')) @@ %s::tsquery"
-                " OFFSET 0)",
-                [tsquery],
+                "array_to_tsvector(string_to_array(search_searchentry.tokens || '', ' '))"
+                " @@ %s::tsquery",
+                [pg_tsquery(query, company_id)],
                 output_field=BooleanField(),
             )
         )
@@ -182,10 +180,10 @@ def _text_filter(query: Query, company_id: int) -> Q:
                 output_field=BooleanField(),
             )
         )
-    ids = RawSQL(
+    matched = RawSQL(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts_match(query, company_id)]
     )
-    return Q(invoice_id__in=ids)
+    return Q(invoice_id__in=matched)
 
 
 def typo_matches(*, company: Company, number: str) -> frozenset[int]:

@@ -1,0 +1,51 @@
+"""Rare and common texts are searched in two ways (driven by the matches, or tested along the
+date order); both give the same invoices in the same order, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fapiao.web.invoices.models import InvoiceRecord
+from fapiao.web.search import selectors
+from fapiao.web.search.selectors import SearchParams, invoice_search
+from fapiao.web.search.services import search_index_invoices
+from web.invoices.factories import InvoiceRecordFactory
+
+pytestmark = pytest.mark.django_db
+QUERIES = ["bjhy", "北京", "华医", "bj 科技", "长江", "1234", "无此词"]
+
+
+def _found(company, q):
+    """Every page of the search, 4 invoices a page, in order."""
+    shown, page = [], 1
+    while True:
+        result = invoice_search(company=company, params=SearchParams(q=q, size=4, page=page))
+        shown += [r.pk for r in result.invoices]
+        if not result.has_next:
+            return shown
+        page += 1
+
+
+def test_rare_and_common_strategies_agree(company, other_company, monkeypatch):
+    names = ["北京华医网科技有限公司", "重庆长江物流有限公司", "北京长江科技有限公司"]
+    for i in range(15):
+        InvoiceRecordFactory(
+            company=company,
+            seller_name=names[i % 3],
+            number=f"2532200000000{i:03d}1234",
+            issue_date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 5),
+        )
+    InvoiceRecordFactory(company=other_company, seller_name=names[0])
+    search_index_invoices(
+        company=company,
+        invoice_ids=InvoiceRecord.objects.filter(company=company).values_list("pk", flat=True),
+    )
+    rare = {q: _found(company, q) for q in QUERIES}
+    assert len(rare["bjhy"]) == 5
+    assert not rare["无此词"]
+    monkeypatch.setattr(selectors, "COMMON_MATCHES", 0)
+    monkeypatch.setattr(selectors, "PG_COMMON_MATCHES", 0)
+    common = {q: _found(company, q) for q in QUERIES}
+    assert common == rare
