@@ -13,7 +13,6 @@ import contextlib
 import dataclasses
 import hashlib
 import http.client
-import importlib.util
 import json
 import os
 import random
@@ -87,16 +86,9 @@ print(json.dumps({
 
 def load_corpus() -> ModuleType:
     """tests/corpus/xml_ofd.py (synthetic 数电 XML with known ground truth)."""
-    name = "fapiao_test_corpus_xml_ofd"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "corpus" / "xml_ofd.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    from corpus import xml_ofd
+
+    return xml_ofd
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import random
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PIL import Image, ImageDraw
 
+from corpus import pdf_image as corpus
 from fapiao.core.errors import CorruptFile, NotAnInvoice, TooLarge, UnsupportedFormat
 from fapiao.core.invoice import FieldSource
 from fapiao.core.parsing.base import ParseOptions
@@ -21,21 +19,6 @@ from fapiao.core.parsing.ocr import OcrBox
 from fapiao.core.parsing.values import field_value
 
 TESTS = Path(__file__).resolve().parents[2]
-
-
-def _corpus() -> ModuleType:
-    name = "fapiao_test_corpus_pdf_image"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "corpus" / "pdf_image.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-corpus = _corpus()
 
 
 def _sample(seed: int, deg: object | None = None, *, digital: bool = True) -> object:

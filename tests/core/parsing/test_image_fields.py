@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from collections.abc import Sequence
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PIL import Image
 
+from corpus import pdf_image as corpus
 from fapiao.core.invoice import FieldSource
 from fapiao.core.parsing.base import ParseOptions
 from fapiao.core.parsing.image import ImageParser
@@ -24,22 +21,6 @@ from fapiao.core.parsing.image_fields import (
 from fapiao.core.parsing.ocr import OcrBox, Quad, boxes_to_glyphs
 from fapiao.core.parsing.pdf_layout import extract
 from fapiao.core.parsing.values import field_value
-
-
-def _corpus() -> ModuleType:
-    name = "fapiao_test_corpus_pdf_image"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[2] / "corpus" / "pdf_image.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-corpus = _corpus()
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> Quad:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import random
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from corpus import pdf_image as corpus
 from fapiao.core.errors import CorruptFile, EncryptedFile, NotAnInvoice, TooLarge
 from fapiao.core.invoice import FieldSource, Invoice
 from fapiao.core.parsing.base import Limits, ParseOptions
@@ -25,19 +23,6 @@ TESTS = Path(__file__).resolve().parents[2]
 EXPECTED = sorted((TESTS / "expected" / "pdf").glob("*.expected.json"))
 
 
-def _corpus() -> ModuleType:
-    name = "fapiao_test_corpus_pdf_image"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "corpus" / "pdf_image.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-corpus = _corpus()
 CHECKED = (*corpus.KEY_FIELDS, "kind", "check_code", "drawer", "original_number", "lines")
 
 

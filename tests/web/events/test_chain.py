@@ -15,6 +15,8 @@ from fapiao.core.audit.chain import EDITED, GENESIS_HASH, INSERTED, MISSING, REO
 from fapiao.web.events.chain import chain_verify, chain_verify_all, event_hash
 from fapiao.web.events.models import Event
 from fapiao.web.events.services import event_record
+from web.events.tamper import audit_verify as _verify
+from web.events.tamper import tamper_sql as _sql
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
@@ -33,21 +35,6 @@ def _trail(company: Any, user: Any, count: int = 6) -> list[Event]:
         )
         for n in range(count)
     ]
-
-
-def _sql(statement: str, params: list[Any] | None = None) -> None:
-    """Tamper as someone with the database owner's rights: the UPDATE trigger goes first."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE events_event DISABLE TRIGGER events_event_append_only")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS events_event_append_only")
-        cursor.execute(statement, params or [])
-
-
-def _verify(company: Any) -> Any:
-    return runner.invoke(app, ["audit", "verify", "--company", str(company.pk)])
 
 
 def test_a_clean_trail_verifies_on_every_chain(company, other_company, user):

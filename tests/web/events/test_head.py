@@ -25,6 +25,8 @@ from fapiao.web.events.head import (
 )
 from fapiao.web.events.models import Event
 from fapiao.web.events.services import event_record
+from web.events.tamper import audit_verify as _verify
+from web.events.tamper import tamper_sql as _sql
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
@@ -45,23 +47,8 @@ def _trail(company: Any, user: Any, capture: Any, count: int = 5) -> list[Event]
         ]
 
 
-def _sql(statement: str, params: list[Any] | None = None) -> None:
-    """Tamper as the database owner: the append-only trigger goes first."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE events_event DISABLE TRIGGER events_event_append_only")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS events_event_append_only")
-        cursor.execute(statement, params or [])
-
-
 def _json(value: Any) -> Any:
     return Event._meta.get_field("after").get_db_prep_value(value, connection)
-
-
-def _verify(company: Any) -> Any:
-    return runner.invoke(app, ["audit", "verify", "--company", str(company.pk)])
 
 
 def test_each_committed_event_appends_a_signed_head(
