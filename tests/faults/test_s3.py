@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from fapiao.web.invoices import blobs
 from fapiao.web.invoices.models import InvoiceRecord
@@ -29,6 +27,7 @@ from fapiao.web.invoices.storage import (
 )
 from fapiao.web.keys.keyring import keyring_reset
 from web.companies.factories import CompanyFactory, UserFactory
+from web.helpers import bucket_objects, mocked_s3_originals
 
 pytestmark = pytest.mark.django_db
 BUCKET = "fapiao-originals"
@@ -37,35 +36,14 @@ BUCKET = "fapiao-originals"
 @pytest.fixture
 def bucket(tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A mocked S3 bucket as the originals' store; the local files directory stays empty."""
-    settings.MEDIA_ROOT = tmp_path / "files"
     monkeypatch.setenv("FAPIAO_MASTER_KEY_FILE", str(tmp_path / "keys" / "master.key"))
     monkeypatch.delenv("FAPIAO_MASTER_KEY", raising=False)
-    for name, value in {
-        "FAPIAO_STORAGE": "s3",
-        "FAPIAO_S3_BUCKET": BUCKET,
-        "FAPIAO_S3_REGION": "us-east-1",
-        "FAPIAO_S3_PREFIX": "originals",
-        "FAPIAO_S3_ACCESS_KEY_ID": "testing",
-        "FAPIAO_S3_SECRET_ACCESS_KEY": "testing",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }.items():
-        monkeypatch.setenv(name, value)
     keyring_reset()
-    blobs.reset()
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
+    with mocked_s3_originals(
+        BUCKET, tmp_path=tmp_path, settings=settings, monkeypatch=monkeypatch
+    ) as client:
         yield client
-    blobs.reset()
     keyring_reset()
-
-
-def _objects(client: Any) -> dict[str, bytes]:
-    listing = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    return {
-        o["Key"]: client.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read() for o in listing
-    }
 
 
 def test_originals_go_to_the_bucket_sealed_and_read_back_bit_for_bit(
@@ -77,7 +55,7 @@ def test_originals_go_to_the_bucket_sealed_and_read_back_bit_for_bit(
     again, created_again = stored_file_create(company=company, content=content, actor=user)
 
     assert (created, created_again, again.pk) == (True, False, stored.pk)
-    objects = _objects(bucket)
+    objects = bucket_objects(bucket, BUCKET)
     sha = hashlib.sha256(content).hexdigest()
     assert list(objects) == [f"originals/{company.pk}/{sha[:2]}/{sha}"]
     sealed = objects[f"originals/{company.pk}/{sha[:2]}/{sha}"]
@@ -104,18 +82,18 @@ def test_reencrypt_and_shred_work_on_the_bucket(bucket: Any) -> None:
     company = CompanyFactory()
     contents = [f"<xml>{n}</xml>".encode() * 100 for n in range(3)]
     stored = [stored_file_create(company=company, content=c)[0] for c in contents]
-    before = _objects(bucket)
+    before = bucket_objects(bucket, BUCKET)
     assert len(list(company_file_paths(company.pk))) == 3
 
     data_key_rotate(company=company)
     assert company_files_reencrypt(company.pk) == 3
-    after = _objects(bucket)
+    after = bucket_objects(bucket, BUCKET)
     assert set(after) == set(before)
     assert all(after[k] != before[k] for k in before)  # sealed again under the new key
     assert [original_bytes(s) for s in stored] == contents
 
     assert company_files_shred(company.pk) == 3
-    assert _objects(bucket) == {}
+    assert bucket_objects(bucket, BUCKET) == {}
 
 
 def test_an_upload_is_parsed_from_the_bucket(
@@ -135,7 +113,7 @@ def test_an_upload_is_parsed_from_the_bucket(
         )
     assert [item.status for item in batch.items.all()] == ["done"] * 3
     assert InvoiceRecord.objects.filter(company=company).count() == 5
-    assert len(_objects(bucket)) == 3
+    assert len(bucket_objects(bucket, BUCKET)) == 3
 
 
 def test_a_wrong_storage_setting_is_refused_clearly(monkeypatch: pytest.MonkeyPatch) -> None:

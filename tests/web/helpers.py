@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -36,3 +39,43 @@ def login_as(
     if device is not None:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+@contextmanager
+def mocked_s3_originals(
+    bucket: str, *, tmp_path: Path, settings: Any, monkeypatch: Any
+) -> Iterator[Any]:
+    """Originals stored in a mocked S3 bucket (moto); yields the boto3 client of the bucket."""
+    import boto3
+    from moto import mock_aws
+
+    from fapiao.web.invoices import blobs
+
+    settings.MEDIA_ROOT = tmp_path / "files"  # the local files directory stays empty
+    for name, value in {
+        "FAPIAO_STORAGE": "s3",
+        "FAPIAO_S3_BUCKET": bucket,
+        "FAPIAO_S3_REGION": "us-east-1",
+        "FAPIAO_S3_PREFIX": "originals",
+        "FAPIAO_S3_ACCESS_KEY_ID": "testing",
+        "FAPIAO_S3_SECRET_ACCESS_KEY": "testing",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
+        monkeypatch.setenv(name, value)
+    blobs.reset()
+    try:
+        with mock_aws():
+            client = boto3.client("s3", region_name="us-east-1")
+            client.create_bucket(Bucket=bucket)
+            yield client
+    finally:
+        blobs.reset()
+
+
+def bucket_objects(client: Any, bucket: str) -> dict[str, bytes]:
+    """Every object of the (mocked) bucket: key -> bytes."""
+    listing = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {
+        o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listing
+    }

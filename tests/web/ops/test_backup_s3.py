@@ -6,12 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from django.db import connection
-from moto import mock_aws
 
-from fapiao.web.invoices import blobs
 from fapiao.web.invoices.originals import original_bytes
 from fapiao.web.invoices.services import stored_file_create
 from fapiao.web.ops.archive import open_archive
@@ -19,6 +16,7 @@ from fapiao.web.ops.errors import RestoreTargetNotEmptyError
 from fapiao.web.ops.restore import RestoreTarget, configured_target, restore_into
 from fapiao.web.ops.services import backup_create
 from web.companies.factories import CompanyFactory
+from web.helpers import bucket_objects, mocked_s3_originals
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BUCKET = "fapiao-backup-originals"
@@ -27,31 +25,10 @@ BUCKET = "fapiao-backup-originals"
 @pytest.fixture
 def bucket(master_key: Any, tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch):
     """A mocked S3 bucket as the originals' store; the local files directory stays empty."""
-    settings.MEDIA_ROOT = tmp_path / "files"
-    for name, value in {
-        "FAPIAO_STORAGE": "s3",
-        "FAPIAO_S3_BUCKET": BUCKET,
-        "FAPIAO_S3_REGION": "us-east-1",
-        "FAPIAO_S3_PREFIX": "originals",
-        "FAPIAO_S3_ACCESS_KEY_ID": "testing",
-        "FAPIAO_S3_SECRET_ACCESS_KEY": "testing",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }.items():
-        monkeypatch.setenv(name, value)
-    blobs.reset()
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
+    with mocked_s3_originals(
+        BUCKET, tmp_path=tmp_path, settings=settings, monkeypatch=monkeypatch
+    ) as client:
         yield client
-    blobs.reset()
-
-
-def _objects(client: Any) -> dict[str, bytes]:
-    listing = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    return {
-        o["Key"]: client.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read() for o in listing
-    }
 
 
 def test_a_backup_takes_the_originals_from_the_bucket_and_a_restore_puts_them_back(
@@ -65,7 +42,7 @@ def test_a_backup_takes_the_originals_from_the_bucket_and_a_restore_puts_them_ba
         stored_file_create(company=companies[n % 2], content=content)[0]
         for n, content in enumerate(contents)
     ]
-    before = _objects(bucket)
+    before = bucket_objects(bucket, BUCKET)
     assert len(before) == 3
     assert configured_target().remote
 
@@ -86,7 +63,7 @@ def test_a_backup_takes_the_originals_from_the_bucket_and_a_restore_puts_them_ba
     )
     restore_into(opened, target)
 
-    assert _objects(bucket) == before  # bit for bit, still sealed
+    assert bucket_objects(bucket, BUCKET) == before  # bit for bit, still sealed
     assert [original_bytes(s) for s in stored] == contents
     assert not (tmp_path / "unused-files").exists()
     # a second restore finds the originals in the bucket: refused without --force
