@@ -14,7 +14,7 @@ from fapiao.web.search.services import search_index_invoices
 from web.invoices.factories import InvoiceRecordFactory
 
 pytestmark = pytest.mark.django_db
-QUERIES = ["bjhy", "北京", "华医", "bj 科技", "长江", "1234", "无此词"]
+QUERIES = ["bjhy", "北京", "华医", "bj 科技", "长江", "1234", "无此词", "b", "chongqing", "x_%"]
 
 
 def _found(company, q):
@@ -49,3 +49,23 @@ def test_rare_and_common_strategies_agree(company, other_company, monkeypatch):
     monkeypatch.setattr(selectors, "PG_COMMON_MATCHES", 0)
     common = {q: _found(company, q) for q in QUERIES}
     assert common == rare
+
+
+def test_a_text_too_costly_to_count_is_searched_as_common(company, monkeypatch):
+    """SQLite stops counting a text's matches after its budget (a short prefix can expand to
+    thousands of index terms): the text is then tested row by row, with the same results."""
+    for i in range(6):
+        InvoiceRecordFactory(company=company, seller_name=f"上海{'甲乙丙丁戊己'[i]}贸易有限公司")
+    search_index_invoices(
+        company=company,
+        invoice_ids=InvoiceRecord.objects.filter(company=company).values_list("pk", flat=True),
+    )
+    counted = {q: _found(company, q) for q in ("sh", "上海", "shanghai", "sh 贸易")}
+    assert len(counted["sh"]) == 6
+    if selectors.connection.vendor == "sqlite":
+        query = selectors.parse_query("sh")
+        assert selectors._match_count(query, company.pk, 100) == 6
+        monkeypatch.setattr(selectors, "COUNT_BUDGET_S", -1.0)
+        monkeypatch.setattr(selectors, "PROGRESS_STEPS", 1)
+        assert selectors._match_count(query, company.pk, 100) is None
+    assert {q: _found(company, q) for q in counted} == counted

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -37,6 +38,9 @@ SORTS: dict[str, tuple[str, ...]] = {
 MAX_TYPO_CANDIDATES = 200
 COMMON_MATCHES = 2000
 """A text matching at least this many invoices is filtered while walking the sort order."""
+COUNT_BUDGET_S = 0.03
+"""How long SQLite may count a text's matches before the text is taken as common."""
+PROGRESS_STEPS = 1000
 PG_COMMON_MATCHES = 5000
 """The same on PostgreSQL by the planner's estimate: below it, walking the date order would test
 too many rows per page (at 600 matches in a million, 90,000 rows: seconds)."""
@@ -97,12 +101,41 @@ def pg_tsquery(query: Query, company_id: int) -> str:
     return " & ".join(parts)
 
 
-def _match_count(query: Query, company_id: int, limit: int) -> int:
-    """How many entries the text matches, counted up to ``limit`` (SQLite: FTS5 postings)."""
+def _match_count(query: Query, company_id: int, limit: int) -> int | None:
+    """How many entries the text matches, counted up to ``limit`` (SQLite: FTS5 postings).
+
+    None when counting takes longer than ``COUNT_BUDGET_S``: a short prefix (``91``, ``shanghai``)
+    expands to thousands of index terms whose merge alone costs seconds, and such a text is common.
+    """
     sql = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [fts_match(query, company_id), limit])
-        return int(cursor.fetchone()[0])
+    deadline = time.perf_counter() + COUNT_BUDGET_S
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.set_progress_handler(lambda: int(time.perf_counter() > deadline), PROGRESS_STEPS)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [fts_match(query, company_id), limit])
+            return int(cursor.fetchone()[0])
+    except OperationalError as exc:
+        if "interrupted" not in str(exc):
+            raise
+        return None
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
+def _token_tests(query: Query, company_id: int) -> tuple[str, list[str]]:
+    """SQL that tests each walked row's own token list (space-separated) for every term token."""
+    prefix = token_prefix(company_id)
+    tests, params = [], []
+    for term in query.terms:
+        for i, token in enumerate(term.tokens):
+            escaped = (prefix + token).replace("\\", "\\\\").replace("%", "\\%")
+            escaped = escaped.replace("_", "\\_")
+            last = term.prefix and i == len(term.tokens) - 1
+            tests.append("(' ' || search_searchentry.tokens || ' ') LIKE %s ESCAPE '\\'")
+            params.append(f"% {escaped}%" if last else f"% {escaped} %")
+    return " AND ".join(tests), params
 
 
 def _pg_matches(query: Query, company_id: int) -> list[int] | None:
@@ -169,17 +202,13 @@ def _text_filter(query: Query, company_id: int) -> Q:
                 output_field=BooleanField(),
             )
         )
-    common = _match_count(query, company_id, COMMON_MATCHES) >= COMMON_MATCHES
-    if common:
-        # `+` keeps SQLite from driving the query with the full-text match.
-        return Q(
-            RawSQL(
-                "+search_searchentry.invoice_id IN "
-                "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
-                [fts_match(query, company_id)],
-                output_field=BooleanField(),
-            )
-        )
+    count = _match_count(query, company_id, COMMON_MATCHES)
+    if count is None or count >= COMMON_MATCHES:
+        # Common: each row walked in the sort order tests its own tokens (no full-text set is
+        # built, which for a short prefix means merging thousands of terms), so a page stops
+        # the walk early.
+        sql, params = _token_tests(query, company_id)
+        return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 (constant SQL, values as parameters)
     matched = RawSQL(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts_match(query, company_id)]
     )
