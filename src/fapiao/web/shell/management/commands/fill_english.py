@@ -14,7 +14,6 @@ from django.core.management.base import BaseCommand
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "locale" / "en" / "LC_MESSAGES" / "django.po"
 SEPARATOR = re.compile(r"\s*·\s+")
-ENTRY = re.compile(r'^msgid "(?P<id>(?:[^"\\]|\\.)+)"\nmsgstr ""$', re.MULTILINE)
 
 # Chinese-only strings (e-mail bodies) and their English.
 EXTRA = {
@@ -38,20 +37,72 @@ def english(message_id: str) -> str:
 
 
 def fill(text: str) -> str:
-    """The catalogue text with every empty translation of a pair filled in."""
+    """The catalogue text with every translation of a pair filled in from its source string.
 
-    def replace(match: re.Match[str]) -> str:
-        message_id = match.group("id")
-        translation = english(message_id).replace('"', '\\"') if '\\"' not in message_id else ""
-        return f'msgid "{message_id}"\nmsgstr "{translation}"'
-
+    Empty translations are filled; so are entries that ``makemessages`` marked fuzzy (it guesses
+    them from a similar old string: wrong, and never compiled), whose flag and previous-string
+    lines are dropped.  Plural entries get the English of the singular and of the plural.
+    """
     text = text.replace(
         '#, fuzzy\nmsgid ""\nmsgstr ""\n"Project-Id-Version: PACKAGE VERSION',
         ('msgid ""\nmsgstr ""\n"Project-Id-Version: fapiao'),
     )
     text = text.replace('"Language: \\n"', '"Language: en\\n"')
     text = text.replace("charset=CHARSET", "charset=UTF-8")
-    return ENTRY.sub(replace, text)
+    return "\n\n".join(_fill_entry(block) for block in text.split("\n\n"))
+
+
+def _fill_entry(block: str) -> str:
+    lines = block.split("\n")
+    fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+    if fuzzy:
+        lines = [_unfuzzy(line) for line in lines if not line.startswith("#|")]
+        lines = [line for line in lines if line != "#,"]
+    fields = _fields(lines)
+    message_id = fields.get("msgid", "")
+    if not message_id or '\\"' in message_id:
+        return "\n".join(lines)
+    wanted = {"msgstr": message_id}
+    if "msgid_plural" in fields:
+        wanted = {"msgstr[0]": message_id, "msgstr[1]": fields["msgid_plural"]}
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        keyword = line.split(" ", 1)[0]
+        if keyword in wanted and (fuzzy or fields.get(keyword) == ""):
+            translation = english(wanted[keyword]).replace('"', '\\"')
+            out.append(f'{keyword} "{translation}"')
+            skipping = True  # drop the old value's continuation lines
+            continue
+        if skipping and line.startswith('"'):
+            continue
+        skipping = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def _unfuzzy(line: str) -> str:
+    if not line.startswith("#,"):
+        return line
+    flags = [f.strip() for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else "#,"
+
+
+def _fields(lines: list[str]) -> dict[str, str]:
+    """``msgid``, ``msgid_plural``, ``msgstr`` … of an entry, continuation lines joined."""
+    fields: dict[str, str] = {}
+    current = ""
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        if line.startswith('"') and current:
+            fields[current] += line[1:-1]
+            continue
+        keyword, _, value = line.partition(" ")
+        if value.startswith('"') and value.endswith('"'):
+            current = keyword
+            fields[current] = value[1:-1]
+    return fields
 
 
 class Command(BaseCommand):
