@@ -208,12 +208,17 @@ def tax_rate_mix(
     date_to: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """税率结构: line amounts by tax rate (from the lines, as printed on the invoices)."""
-    invoices = _invoices(company, date_from, date_to)
+    # A join on the invoice (not `invoice IN (…)`, which makes SQLite collect every invoice id
+    # of the company first): the cost follows the lines.
+    lines = InvoiceLineRecord.objects.filter(invoice__company=company)
+    if date_from:
+        lines = lines.filter(invoice__issue_date__gte=date_from)
+    if date_to:
+        lines = lines.filter(invoice__issue_date__lte=date_to)
     if direction:
-        invoices = invoices.filter(direction=direction)
+        lines = lines.filter(invoice__direction=direction)
     rows = (
-        InvoiceLineRecord.objects.filter(invoice__in=invoices)
-        .values("tax_rate")
+        lines.values("tax_rate")
         .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"), count=Count("id"))
         .order_by("tax_rate")
     )
