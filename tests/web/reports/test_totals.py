@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from fapiao.web.invoices.models import InvoiceRecord
+from fapiao.web.invoices.models import InvoiceLineRecord, InvoiceRecord
 from fapiao.web.reports import selectors
-from fapiao.web.reports.models import InvoiceTotal, PartyTotal
+from fapiao.web.reports.models import InvoiceTotal, PartyTotal, RateTotal
 from fapiao.web.reports.totals import totals_rebuild
-from web.invoices.factories import InvoiceRecordFactory
+from web.invoices.factories import InvoiceLineRecordFactory, InvoiceRecordFactory
 from web.reports.conftest import make_invoices
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,65 @@ def test_invoice_count_answers_from_the_totals(company, django_assert_num_querie
     assert selectors.invoice_count(company=company, date_to=since) == (
         rows.filter(issue_date__lte=since).count()
     )
+
+
+def _rates_expected():
+    rates = defaultdict(lambda: [0, 0, 0])
+    for line in InvoiceLineRecord.objects.select_related("invoice"):
+        inv = line.invoice
+        day = inv.issue_date.isoformat() if inv.issue_date else ""
+        row = rates[(inv.company_id, day, inv.direction, line.tax_rate)]
+        row[0] += 1
+        row[1] += _cents(line.net_amount)
+        row[2] += _cents(line.tax_amount)
+    return {k: tuple(v) for k, v in rates.items()}
+
+
+def _rates_stored():
+    return {
+        (r.company_id, r.day, r.direction, r.tax_rate): (r.count, r.net_cents, r.tax_cents)
+        for r in RateTotal.objects.all()
+    }
+
+
+def test_rate_totals_follow_lines_and_moved_invoices(company, other_company):
+    records = make_invoices(company) + make_invoices(other_company, count=4, offset=100)
+    assert _rates_stored() == _rates_expected()
+    assert _rates_stored()
+
+    first, second, third = records[:3]
+    InvoiceLineRecordFactory(invoice=first, position=2, tax_rate="exempt", tax_amount=None)
+    line = second.lines.get()
+    line.tax_rate, line.net_amount = "0.09", Decimal("77.77")
+    line.save()
+    third.lines.all().delete()
+    InvoiceRecord.objects.filter(pk=records[4].pk).update(direction="sales", issue_date=None)
+    InvoiceRecord.objects.filter(pk=records[5].pk).update(issue_date=dt.date(2023, 1, 2))
+    InvoiceRecord.objects.filter(pk=records[6].pk).update(company=other_company)
+    InvoiceRecord.objects.filter(pk=records[8].pk).update(remark="不影响汇总")
+    records[9].delete()
+    assert _rates_stored() == _rates_expected()
+
+    kept = _rates_stored()
+    RateTotal.objects.all().delete()
+    totals_rebuild(connection)
+    assert _rates_stored() == kept
+    RateTotal.objects.filter(company=company).delete()
+    totals_rebuild(connection, company.pk)
+    assert _rates_stored() == kept
+
+
+def test_the_tax_rate_chart_equals_the_lines(company):
+    make_invoices(company)
+    mix = {r["rate"]: r for r in selectors.tax_rate_mix(company=company)}
+    for rate in ("0.13", "0.06"):
+        lines = InvoiceLineRecord.objects.filter(invoice__company=company, tax_rate=rate)
+        assert Decimal(mix[rate]["net"]) == sum(line.net_amount for line in lines)
+        assert mix[rate]["count"] == lines.count()
+    march = selectors.tax_rate_mix(
+        company=company, date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 3, 31)
+    )
+    in_march = InvoiceLineRecord.objects.filter(
+        invoice__company=company, invoice__issue_date__range=("2025-03-01", "2025-03-31")
+    )
+    assert sum(r["count"] for r in march) == in_march.count()

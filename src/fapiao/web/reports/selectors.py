@@ -35,7 +35,7 @@ from fapiao.web.invoices.models import (
     InvoiceRecord,
     ReviewStatus,
 )
-from fapiao.web.reports.models import InvoiceTotal, PartyTotal
+from fapiao.web.reports.models import InvoiceTotal, PartyTotal, RateTotal
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -207,27 +207,25 @@ def tax_rate_mix(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """税率结构: line amounts by tax rate (from the lines, as printed on the invoices)."""
-    # A join on the invoice (not `invoice IN (…)`, which makes SQLite collect every invoice id
-    # of the company first): the cost follows the lines.
-    lines = InvoiceLineRecord.objects.filter(invoice__company=company)
+    """税率结构: line amounts by tax rate (as printed on the invoices), from the rate totals."""
+    rates = RateTotal.objects.filter(company=company)
     if date_from:
-        lines = lines.filter(invoice__issue_date__gte=date_from)
+        rates = rates.filter(day__gte=date_from.isoformat())
     if date_to:
-        lines = lines.filter(invoice__issue_date__lte=date_to)
+        rates = rates.filter(day__lte=date_to.isoformat(), day__gt="")
     if direction:
-        lines = lines.filter(invoice__direction=direction)
+        rates = rates.filter(direction=direction)
     rows = (
-        lines.values("tax_rate")
-        .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"), count=Count("id"))
+        rates.values("tax_rate")
+        .annotate(net_c=Sum("net_cents"), tax_c=Sum("tax_cents"), count=Sum("count"))
         .order_by("tax_rate")
     )
     return [
         {
             "rate": r["tax_rate"],
             "label": rate_label(r["tax_rate"]),
-            "net": str(_money(r["net"])),
-            "tax": str(_money(r["tax"])),
+            "net": str(_yuan(r["net_c"])),
+            "tax": str(_yuan(r["tax_c"])),
             "count": r["count"],
         }
         for r in rows

@@ -89,6 +89,101 @@ DELETE FROM reports_partytotal WHERE {sign} < 0 AND count <= 0 AND {same_party};
 """  # noqa: S608 (constants and column names only)
 
 
+LINES = "invoices_invoicelinerecord"
+RATE_KEY = "company_id, day, direction, tax_rate"
+LINE_WATCHED = ("invoice_id", "net_amount", "tax_amount", "tax_rate")
+MOVE_WATCHED = ("company_id", "issue_date", "direction")
+_RATE_UPSERT = f"""ON CONFLICT ({RATE_KEY}) DO UPDATE SET
+    count = reports_ratetotal.count + excluded.count,
+    net_cents = reports_ratetotal.net_cents + excluded.net_cents,
+    tax_cents = reports_ratetotal.tax_cents + excluded.tax_cents"""
+
+
+def _line_add(row: str, vendor: str) -> str:
+    """Add the line ``row`` (``NEW.``) to the rate totals of its invoice."""
+    net, tax = _cents(row + "net_amount", vendor), _cents(row + "tax_amount", vendor)
+    return f"""
+INSERT INTO reports_ratetotal ({RATE_KEY}, count, net_cents, tax_cents)
+SELECT i.company_id, {_day("i.", vendor)}, i.direction, {row}tax_rate, 1, {net}, {tax}
+FROM {INVOICES} i WHERE i.id = {row}invoice_id
+{_RATE_UPSERT};
+"""  # noqa: S608 (constants and column names only)
+
+
+def _line_subtract(row: str, vendor: str) -> str:
+    """Take the line ``row`` (``OLD.``) out of its invoice's rate totals (never inserts)."""
+    net, tax = _cents(row + "net_amount", vendor), _cents(row + "tax_amount", vendor)
+    invoice = f"SELECT i.company_id, {_day('i.', vendor)}, i.direction FROM {INVOICES} i"  # noqa: S608
+    key = f"tax_rate = {row}tax_rate AND (company_id, day, direction) IN ({invoice} WHERE "
+    key += f"i.id = {row}invoice_id)"
+    return f"""
+UPDATE reports_ratetotal SET count = reports_ratetotal.count - 1,
+    net_cents = reports_ratetotal.net_cents - {net}, tax_cents = reports_ratetotal.tax_cents - {tax}
+    WHERE {key};
+DELETE FROM reports_ratetotal WHERE count <= 0 AND {key};
+"""  # noqa: S608 (constants and column names only)
+
+
+def _invoice_move(vendor: str) -> str:
+    """Move an updated invoice's lines from its old (company, day, direction) to the new one."""
+    old_key = (
+        f"company_id = OLD.company_id AND day = {_day('OLD.', vendor)} "
+        "AND direction = OLD.direction"
+    )
+    net, tax = _cents("l.net_amount", vendor), _cents("l.tax_amount", vendor)
+    same = f"FROM {LINES} l WHERE l.invoice_id = OLD.id AND l.tax_rate = reports_ratetotal.tax_rate"
+    return f"""
+UPDATE reports_ratetotal SET
+    count = reports_ratetotal.count - (SELECT count(*) {same}),
+    net_cents = reports_ratetotal.net_cents - (SELECT coalesce(sum({net}), 0) {same}),
+    tax_cents = reports_ratetotal.tax_cents - (SELECT coalesce(sum({tax}), 0) {same})
+    WHERE {old_key} AND tax_rate IN (SELECT tax_rate FROM {LINES} WHERE invoice_id = OLD.id);
+DELETE FROM reports_ratetotal WHERE count <= 0 AND {old_key};
+INSERT INTO reports_ratetotal ({RATE_KEY}, count, net_cents, tax_cents)
+SELECT NEW.company_id, {_day("NEW.", vendor)}, NEW.direction, l.tax_rate, count(*),
+       sum({net}), sum({tax})
+FROM {LINES} l WHERE l.invoice_id = NEW.id GROUP BY l.tax_rate
+{_RATE_UPSERT};
+"""  # noqa: S608 (constants and column names only)
+
+
+def _moved(vendor: str) -> str:
+    differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    return " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in MOVE_WATCHED)
+
+
+def _sqlite_rate_triggers() -> list[str]:
+    line_watched, move_watched = ", ".join(LINE_WATCHED), ", ".join(MOVE_WATCHED)
+    return [
+        f"CREATE TRIGGER reports_rates_insert AFTER INSERT ON {LINES} BEGIN"
+        f"{_line_add('NEW.', 'sqlite')}END",
+        f"CREATE TRIGGER reports_rates_delete AFTER DELETE ON {LINES} BEGIN"
+        f"{_line_subtract('OLD.', 'sqlite')}END",
+        f"CREATE TRIGGER reports_rates_update AFTER UPDATE OF {line_watched} ON {LINES} BEGIN"
+        f"{_line_subtract('OLD.', 'sqlite')}{_line_add('NEW.', 'sqlite')}END",
+        f"CREATE TRIGGER reports_rates_move AFTER UPDATE OF {move_watched} ON {INVOICES} "
+        f"WHEN {_moved('sqlite')} BEGIN{_invoice_move('sqlite')}END",
+    ]
+
+
+def _postgres_rate_triggers() -> list[str]:
+    line_watched, move_watched = ", ".join(LINE_WATCHED), ", ".join(MOVE_WATCHED)
+    pg = "postgresql"
+    return [
+        "CREATE OR REPLACE FUNCTION reports_rates_line_trigger() RETURNS trigger "
+        "LANGUAGE plpgsql AS $body$ BEGIN "
+        f"IF TG_OP <> 'INSERT' THEN {_line_subtract('OLD.', pg)} END IF; "
+        f"IF TG_OP <> 'DELETE' THEN {_line_add('NEW.', pg)} END IF; "
+        "RETURN NULL; END $body$",
+        f"CREATE TRIGGER reports_rates_lines AFTER INSERT OR DELETE OR UPDATE OF {line_watched} "
+        f"ON {LINES} FOR EACH ROW EXECUTE FUNCTION reports_rates_line_trigger()",
+        "CREATE OR REPLACE FUNCTION reports_rates_move_trigger() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $body$ BEGIN {_invoice_move(pg)} RETURN NULL; END $body$",
+        f"CREATE TRIGGER reports_rates_move AFTER UPDATE OF {move_watched} ON {INVOICES} "
+        f"FOR EACH ROW WHEN ({_moved(pg)}) EXECUTE FUNCTION reports_rates_move_trigger()",
+    ]
+
+
 def _sqlite_triggers() -> list[str]:
     watched = ", ".join(WATCHED)
     return [
@@ -123,9 +218,13 @@ def _vendor(connection: Any) -> str:
     return vendor
 
 
-def triggers_create(connection: Any) -> None:
-    """Create the triggers (and on PostgreSQL their functions)."""
-    statements = _postgres_triggers() if _vendor(connection) == "postgresql" else _sqlite_triggers()
+def triggers_create(connection: Any, *, rates: bool = True) -> None:
+    """Create the triggers (and on PostgreSQL their functions); ``rates``: the tax-rate ones too
+    (migrations before the rate table pass False)."""
+    postgres = _vendor(connection) == "postgresql"
+    statements = _postgres_triggers() if postgres else _sqlite_triggers()
+    if rates:
+        statements += _postgres_rate_triggers() if postgres else _sqlite_rate_triggers()
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -138,13 +237,19 @@ def triggers_drop(connection: Any) -> None:
             cursor.execute(f"DROP TRIGGER IF EXISTS reports_totals ON {INVOICES}")
             cursor.execute("DROP FUNCTION IF EXISTS reports_totals_trigger()")
             cursor.execute(f"DROP FUNCTION IF EXISTS reports_totals_add({INVOICES}, integer)")
+            cursor.execute(f"DROP TRIGGER IF EXISTS reports_rates_lines ON {LINES}")
+            cursor.execute(f"DROP TRIGGER IF EXISTS reports_rates_move ON {INVOICES}")
+            cursor.execute("DROP FUNCTION IF EXISTS reports_rates_line_trigger()")
+            cursor.execute("DROP FUNCTION IF EXISTS reports_rates_move_trigger()")
         else:
             for name in ("insert", "delete", "update"):
                 cursor.execute(f"DROP TRIGGER IF EXISTS reports_totals_{name}")
+            for name in ("insert", "delete", "update", "move"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS reports_rates_{name}")
 
 
-def totals_rebuild(connection: Any, company_id: int | None = None) -> None:
-    """Recompute the totals of one company (or of all) from the invoice table."""
+def totals_rebuild(connection: Any, company_id: int | None = None, *, rates: bool = True) -> None:
+    """Recompute the totals of one company (or of all) from the invoice and line tables."""
     vendor = _vendor(connection)
     day = _day("", vendor)
     party = _party("")
@@ -167,3 +272,22 @@ def totals_rebuild(connection: Any, company_id: int | None = None) -> None:
             f"FROM {INVOICES} {where} GROUP BY company_id, direction, {party}",
             params,
         )
+        if rates:
+            _rates_rebuild(cursor, vendor, company_id)
+
+
+def _rates_rebuild(cursor: Any, vendor: str, company_id: int | None) -> None:
+    where, params = (
+        ("WHERE i.company_id = %s", [company_id]) if company_id is not None else ("", [])
+    )
+    net, tax = _cents("l.net_amount", vendor), _cents("l.tax_amount", vendor)
+    day = _day("i.", vendor)
+    where_company = " WHERE company_id = %s" if company_id is not None else ""
+    cursor.execute(f"DELETE FROM reports_ratetotal{where_company}", params)  # noqa: S608
+    cursor.execute(
+        f"INSERT INTO reports_ratetotal ({RATE_KEY}, count, net_cents, tax_cents) "  # noqa: S608
+        f"SELECT i.company_id, {day}, i.direction, l.tax_rate, count(*), sum({net}), sum({tax}) "
+        f"FROM {LINES} l JOIN {INVOICES} i ON i.id = l.invoice_id {where} "
+        f"GROUP BY i.company_id, {day}, i.direction, l.tax_rate",
+        params,
+    )

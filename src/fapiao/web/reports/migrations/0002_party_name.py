@@ -14,8 +14,8 @@ def drop(apps: Any, schema_editor: Any) -> None:
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    triggers_create(schema_editor.connection)
-    totals_rebuild(schema_editor.connection)
+    triggers_create(schema_editor.connection, rates=False)
+    totals_rebuild(schema_editor.connection, rates=False)
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:

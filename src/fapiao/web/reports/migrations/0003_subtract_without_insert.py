@@ -10,8 +10,8 @@ from fapiao.web.reports.totals import totals_rebuild, triggers_create, triggers_
 
 def forwards(apps: Any, schema_editor: Any) -> None:
     triggers_drop(schema_editor.connection)
-    triggers_create(schema_editor.connection)
-    totals_rebuild(schema_editor.connection)
+    triggers_create(schema_editor.connection, rates=False)
+    totals_rebuild(schema_editor.connection, rates=False)
 
 
 class Migration(migrations.Migration):
