@@ -24,7 +24,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ LOGIN_AT = "login_at"
 REAUTH_AT = "reauth_at"
 SEEN_AT = "seen_at"
 REFRESH_EVERY = 60.0
-F = TypeVar("F", bound=Callable[..., HttpResponse])
+F = TypeVar("F", bound=Callable[..., HttpResponseBase])
 
 
 def idle_seconds() -> int:
@@ -126,7 +126,7 @@ def reauth_required(view: F) -> F:
     """
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated or is_recently_authenticated(request):
             return view(request, *args, **kwargs)
         url = reverse("accounts:reauth") + "?" + urlencode({"next": _back_url(request)})
