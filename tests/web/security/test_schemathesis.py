@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -55,6 +57,18 @@ def _exercise(operation: Any, headers: dict[str, str], calls: dict[str, int]) ->
     check()
 
 
+@pytest.fixture
+def _connection_kept_between_requests():
+    """As Django's test client does: the end of a WSGI request must not close the connection
+    that holds the test's transaction (on PostgreSQL it would, its autocommit being off)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_connection_kept_between_requests")
 def test_every_operation_conforms_to_the_schema_and_never_answers_5xx():
     world = build_world()
     _, token = api_token_create(
