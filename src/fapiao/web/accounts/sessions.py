@@ -34,6 +34,8 @@ from fapiao import config
 LOGIN_AT = "login_at"
 REAUTH_AT = "reauth_at"
 SEEN_AT = "seen_at"
+FAILURES = "reauth_failures"
+MAX_FAILURES = 5
 REFRESH_EVERY = 60.0
 F = TypeVar("F", bound=Callable[..., HttpResponseBase])
 
@@ -65,8 +67,21 @@ def _stamp_login(sender: Any, request: HttpRequest | None, **kwargs: Any) -> Non
 
 
 def mark_reauthenticated(request: HttpRequest) -> None:
-    """The user has just proved who they are again."""
+    """The user has just proved who they are again (the failure count starts over)."""
     request.session[REAUTH_AT] = time.time()
+    request.session.pop(FAILURES, None)
+
+
+def reauth_failed(request: HttpRequest) -> HttpResponse | None:
+    """Count a wrong answer to any identity check of the session (the re-authentication page,
+    company deletion); the ``MAX_FAILURES``-th ends the session: then the redirect to answer."""
+    failures = int(request.session.get(FAILURES, 0)) + 1
+    if failures < MAX_FAILURES:
+        request.session[FAILURES] = failures
+        return None
+    logout(request)
+    messages.error(request, _("验证失败次数过多，请重新登录 · Too many failures, log in again"))
+    return HttpResponseRedirect(reverse("accounts:login"))
 
 
 def is_recently_authenticated(request: HttpRequest) -> bool:

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -29,15 +28,13 @@ from fapiao.web.accounts.forms import (
     RegistrationForm,
 )
 from fapiao.web.accounts.qr import qr_data_uri
-from fapiao.web.accounts.sessions import mark_reauthenticated, reauth_required
+from fapiao.web.accounts.sessions import mark_reauthenticated, reauth_failed, reauth_required
 from fapiao.web.shell.middleware import two_factor_exempt
 from fapiao.web.shell.permissions import login_required_view
 
 PENDING_KEY = "pending_2fa"
 PENDING_MAX_AGE = 300
 PENDING_MAX_TRIES = 5
-REAUTH_TRIES_KEY = "reauth_tries"
-REAUTH_MAX_TRIES = 5
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -174,17 +171,11 @@ def reauth(request: HttpRequest) -> HttpResponse:
             ip=request.META.get("REMOTE_ADDR"),
         )
         if ok:
-            request.session.pop(REAUTH_TRIES_KEY, None)
             mark_reauthenticated(request)
             return HttpResponseRedirect(_next_url(request))
-        tries = int(request.session.get(REAUTH_TRIES_KEY, 0)) + 1
-        if tries >= REAUTH_MAX_TRIES:
-            auth_logout(request)
-            messages.error(
-                request, _("验证失败次数过多，请重新登录 · Too many failures, log in again")
-            )
-            return redirect("accounts:login")
-        request.session[REAUTH_TRIES_KEY] = tries
+        ended = reauth_failed(request)
+        if ended is not None:
+            return ended
         form.add_error(
             None,
             _("密码或验证码错误 · Wrong password or code"),

@@ -15,7 +15,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from fapiao.web.accounts.selectors import user_has_device
 from fapiao.web.accounts.services import otp_check
+from fapiao.web.accounts.sessions import mark_reauthenticated, reauth_failed
 from fapiao.web.companies.models import Company, Role
 from fapiao.web.intake.requests import client_ip
 from fapiao.web.keys.models import CompanyDeletion, DeletionStatus
@@ -36,8 +36,6 @@ from fapiao.web.keys.services_deletion import (
 from fapiao.web.shell.middleware import COMPANY_SESSION_KEY
 from fapiao.web.shell.permissions import company_required, login_required_view
 
-FAILURES_KEY = "deletion_failures"
-MAX_FAILURES = 5
 RETAIN, SHRED = "retain", "shred"
 
 
@@ -92,15 +90,11 @@ class DeletionForm(forms.Form):
 
 
 def _refuse(request: HttpRequest, form: DeletionForm, message: str) -> HttpResponse | None:
-    """Count a failed confirmation; past MAX_FAILURES the session ends."""
-    failures = int(request.session.get(FAILURES_KEY, 0)) + 1
-    if failures >= MAX_FAILURES:
-        logout(request)
-        messages.error(request, _("验证失败次数过多，请重新登录 · Too many failures, log in again"))
-        return redirect("accounts:login")
-    request.session[FAILURES_KEY] = failures
-    form.add_error(None, message)
-    return None
+    """Count a failed confirmation (one count with the re-authentication page)."""
+    ended = reauth_failed(request)
+    if ended is None:
+        form.add_error(None, message)
+    return ended
 
 
 def _confirm(request: HttpRequest, form: DeletionForm) -> HttpResponse | None:
@@ -135,7 +129,7 @@ def _run(
             company_shred(company=company, actor=actor, password=password, ip=ip)  # type: ignore[arg-type]
     except DeletionRefusedError as exc:
         return _refuse(request, form, f"{exc.message} · {exc.message_en}")
-    request.session.pop(FAILURES_KEY, None)
+    mark_reauthenticated(request)
     if request.session.get(COMPANY_SESSION_KEY) == company.pk:
         request.session.pop(COMPANY_SESSION_KEY)
     if form.cleaned_data["mode"] == SHRED:
