@@ -20,7 +20,7 @@ from fapiao.web.events.chain import event_hash
 from fapiao.web.events.head import head_note
 from fapiao.web.events.models import Event
 from fapiao.web.events.sealing import payload_seal
-from fapiao.web.events.services import _chain_tail, json_value
+from fapiao.web.events.services import chain_tail, json_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ def event_record_many(*, company: Company, entries: Iterable[EventEntry]) -> int
     if not rows:
         return 0
     with transaction.atomic():
-        seq, prev_hash = _chain_tail(company)
+        seq, prev_hash = chain_tail(company)
         events = []
         for offset, row in enumerate(rows):
             row["seq"] = seq + offset

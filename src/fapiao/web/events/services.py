@@ -43,7 +43,7 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
-def _chain_tail(company: Company | None) -> tuple[int, str]:
+def chain_tail(company: Company | None) -> tuple[int, str]:
     """The next sequence number of a company (or of the system) and the hash it must link to.
 
     Holds a lock until commit, so the sequence stays gap-free and the chain linear.
@@ -99,7 +99,7 @@ def event_record(
         "ip": ip_value or None,
     }
     with transaction.atomic():
-        seq, prev_hash = _chain_tail(company)
+        seq, prev_hash = chain_tail(company)
         row["seq"] = seq
         # Microseconds survive both databases; the hash covers the instant as stored.
         row["created_at"] = timezone.now()
