@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from fapiao.web.companies.models import Company
+from fapiao.web.invoices.conversion import normalize_identifier
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource, StoredFile
 from fapiao.web.invoices.storage import files_root
 from fapiao.web.search.selectors import SearchParams, search_entries
@@ -49,11 +50,16 @@ def invoice_list(
         rows = rows.filter(issue_date__gte=issued_from)
     if issued_to:
         rows = rows.filter(issue_date__lte=issued_to)
-    if search and search.strip():
-        # The one search of the product (numbers with a typo, pinyin, items, remarks), so the
-        # list page, its Excel export, its ZIP of originals and the API find the same invoices.
-        entries, _ = search_entries(company=company, params=SearchParams(q=search))
-        rows = rows.filter(pk__in=entries.values("invoice_id"))
+    if search:
+        term = search.strip()
+        ident = normalize_identifier(term)
+        rows = rows.filter(
+            Q(identity_key__contains=ident)
+            | Q(seller_tax_id=ident)
+            | Q(buyer_tax_id=ident)
+            | Q(seller_name__contains=term)
+            | Q(buyer_name__contains=term)
+        )
     return rows.order_by("-issue_date", "-id")
 
 
