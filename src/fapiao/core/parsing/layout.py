@@ -11,7 +11,6 @@ are dropped and replaced by geometry, which also collapses PDFs that space every
 from __future__ import annotations
 
 import functools
-import itertools
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -19,9 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Glyph:
-    """One character (字符) with its box; ``y`` grows downwards."""
+    """One character (字符) with its box; ``y`` grows downwards.
+
+    Treated as immutable (derive a moved glyph with ``dataclasses.replace``); not declared
+    ``frozen`` because a frozen dataclass's ``__init__`` costs three times as much, and a PDF page
+    creates hundreds of glyphs.
+    """
 
     text: str
     x0: float
@@ -55,7 +59,7 @@ class Token:
     @property
     def text(self) -> str:
         """The glyphs' text joined."""
-        return "".join(g.text for g in self.glyphs)
+        return "".join([g.text for g in self.glyphs])
 
     @property
     def x0(self) -> float:
@@ -75,7 +79,7 @@ class Token:
     @property
     def score(self) -> float:
         """The lowest glyph score (OCR confidence)."""
-        return min(g.score for g in self.glyphs)
+        return min([g.score for g in self.glyphs])
 
 
 @dataclass(slots=True)
@@ -88,12 +92,12 @@ class Line:
     @property
     def y0(self) -> float:
         """Top edge."""
-        return min(g.y0 for g in self.glyphs)
+        return min([g.y0 for g in self.glyphs])
 
     @property
     def y1(self) -> float:
         """Bottom edge."""
-        return max(g.y1 for g in self.glyphs)
+        return max([g.y1 for g in self.glyphs])
 
     @property
     def cy(self) -> float:
@@ -103,7 +107,7 @@ class Line:
     @property
     def text(self) -> str:
         """The glyphs' text joined."""
-        return "".join(g.text for g in self.glyphs)
+        return "".join([g.text for g in self.glyphs])
 
 
 def normalize(text: str) -> str:
@@ -162,13 +166,21 @@ def _reading_order(glyph: Glyph) -> tuple[float, float]:
 
 
 def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
-    """Group glyphs into lines by vertical overlap, top to bottom, each sorted left to right."""
+    """Group glyphs into lines by vertical overlap, top to bottom, each sorted left to right.
+
+    Glyphs are taken in reading order; each joins the open band (line) it overlaps most, where a
+    band is open while it reaches below the glyph's top.  Glyphs under 45 % of the typical height
+    (dots, underscores) join the band whose centre is nearest afterwards.  This is the hot path of
+    PDF parsing, so the loops keep values in locals rather than calling properties.
+    """
     ordered = sorted(glyphs, key=_reading_order)
+    if not ordered:
+        return []
     heights = [g.y1 - g.y0 for g in ordered]
-    typical = statistics.median(heights) if ordered else 0.0
-    cut = 0.45 * typical
+    cut = 0.45 * statistics.median(heights)
     small: list[Glyph] = []
-    lines: list[Line] = []
+    # A band is [top, bottom, line, lowest y0, highest y1]: top and bottom grow only with glyphs
+    # of comparable height; the last two are the extent of every glyph in the line.
     active: list[list[Any]] = []
     bands: list[list[Any]] = []
     for glyph, g_height in zip(ordered, heights, strict=True):
@@ -177,12 +189,14 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
             continue
         g_top, g_bottom = glyph.y0, glyph.y1
         g_cy = (g_top + g_bottom) / 2
-        if active:
-            active = [band for band in active if band[1] > g_top]
         best: list[Any] | None = None
         best_ratio = 0.0
+        closed = False
         for band in active:
             top, bottom = band[0], band[1]
+            if bottom <= g_top:
+                closed = True
+                continue
             height = bottom - top
             least = height if height < g_height else g_height
             if abs(g_cy - (top + bottom) / 2) >= 0.6 * least:
@@ -191,33 +205,56 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
             ratio = overlap / (least if least > 1e-6 else 1e-6)
             if ratio >= 0.5 and (best is None or ratio > best_ratio):
                 best, best_ratio = band, ratio
+        if closed:
+            active = [band for band in active if band[1] > g_top]
         if best is None:
-            line = Line([glyph])
-            lines.append(line)
-            band = [g_top, g_bottom, line]
+            band = [g_top, g_bottom, Line([glyph]), g_top, g_bottom]
             active.append(band)
             bands.append(band)
         else:
             best[2].glyphs.append(glyph)
+            if g_top < best[3]:
+                best[3] = g_top
+            if g_bottom > best[4]:
+                best[4] = g_bottom
             if g_height >= 0.45 * (best[1] - best[0]):
-                best[0], best[1] = min(best[0], g_top), max(best[1], g_bottom)
+                if g_top < best[0]:
+                    best[0] = g_top
+                if g_bottom > best[1]:
+                    best[1] = g_bottom
     for glyph in small:
-        near = [
-            (abs(glyph.cy - (b[0] + b[1]) / 2), b)
-            for b in bands
-            if b[0] - 0.1 * (b[1] - b[0]) <= glyph.cy <= b[1] + 0.1 * (b[1] - b[0])
-        ]
-        if near:
-            min(near, key=lambda pair: pair[0])[1][2].glyphs.append(glyph)
+        g_top, g_bottom = glyph.y0, glyph.y1
+        g_cy = (g_top + g_bottom) / 2
+        nearest: list[Any] | None = None
+        distance = 0.0
+        for band in bands:
+            top, bottom = band[0], band[1]
+            slack = 0.1 * (bottom - top)
+            if top - slack <= g_cy <= bottom + slack:
+                d = abs(g_cy - (top + bottom) / 2)
+                if nearest is None or d < distance:
+                    nearest, distance = band, d
+        if nearest is None:
+            bands.append([g_top, g_bottom, Line([glyph]), g_top, g_bottom])
         else:
-            line = Line([glyph])
-            lines.append(line)
-            bands.append([glyph.y0, glyph.y1, line])
-    lines.sort(key=lambda line: line.cy)
-    for line in lines:
+            nearest[2].glyphs.append(glyph)
+            if g_top < nearest[3]:
+                nearest[3] = g_top
+            if g_bottom > nearest[4]:
+                nearest[4] = g_bottom
+    bands.sort(key=_band_centre)
+    lines: list[Line] = []
+    for band in bands:
+        line = band[2]
         line.glyphs.sort(key=_left)
         line.glyphs = _drop_overprints(line.glyphs)
+        lines.append(line)
     return lines
+
+
+def _band_centre(band: list[Any]) -> float:
+    """The vertical centre of every glyph of a band's line (its ``Line.cy`` before overprints)."""
+    return float((band[3] + band[4]) / 2)
 
 
 def _left(glyph: Glyph) -> float:
@@ -226,15 +263,18 @@ def _left(glyph: Glyph) -> float:
 
 def _drop_overprints(glyphs: list[Glyph]) -> list[Glyph]:
     """Drop glyphs stacked on the same spot (rotated watermark text such as 下载次数)."""
-    kept: list[Glyph] = []
-    for glyph in glyphs:
-        if (
-            kept
-            and abs(glyph.x0 - kept[-1].x0) < 0.15 * max(glyph.height, 1.0)
-            and glyph.x1 <= kept[-1].x1 + 0.5
-        ):
+    if not glyphs:
+        return glyphs
+    last = glyphs[0]
+    kept = [last]
+    for glyph in glyphs[1:]:
+        size = glyph.y1 - glyph.y0
+        if size < 1.0:
+            size = 1.0
+        if abs(glyph.x0 - last.x0) < 0.15 * size and glyph.x1 <= last.x1 + 0.5:
             continue
         kept.append(glyph)
+        last = glyph
     return kept
 
 
@@ -247,7 +287,7 @@ class Spacing:
 
     def threshold(self, line: Line, *, tight: bool = False) -> float:
         """The gap above which two glyphs of ``line`` belong to different tokens."""
-        height = statistics.median(g.height for g in line.glyphs) or self.height
+        height = statistics.median([g.y1 - g.y0 for g in line.glyphs]) or self.height
         if tight:
             return height * (self.gap_ratio * 1.15 + 0.35)
         return height * (self.gap_ratio * 1.7 + 0.8)
@@ -255,16 +295,26 @@ class Spacing:
 
 def measure(lines: Sequence[Line]) -> Spacing:
     """The page's spacing: median glyph height and median small gap between neighbours."""
-    heights = [h for line in lines for g in line.glyphs if (h := g.y1 - g.y0) > 0]
-    height = statistics.median(heights) if heights else 10.0
+    heights: list[float] = []
     ratios: list[float] = []
     for line in lines:
-        glyphs = line.glyphs
-        for a, b in itertools.pairwise(glyphs):
-            gap = b.x0 - a.x1
-            h = max(a.y1 - a.y0, b.y1 - b.y0, 1e-6)
-            if -0.2 * h < gap < 3.5 * h:
-                ratios.append(max(gap, 0.0) / h)
+        previous: Glyph | None = None
+        previous_height = 0.0
+        for glyph in line.glyphs:
+            g_height = glyph.y1 - glyph.y0
+            if g_height > 0:
+                heights.append(g_height)
+            if previous is not None:
+                gap = glyph.x0 - previous.x1
+                h = previous_height
+                if g_height > h:
+                    h = g_height
+                if h < 1e-6:
+                    h = 1e-6
+                if -0.2 * h < gap < 3.5 * h:
+                    ratios.append((0.0 if gap < 0.0 else gap) / h)
+            previous, previous_height = glyph, g_height
+    height = statistics.median(heights) if heights else 10.0
     return Spacing(height, statistics.median(ratios) if ratios else 0.0)
 
 
@@ -272,11 +322,15 @@ def tokenize(line: Line, spacing: Spacing, *, tight: bool = False) -> list[Token
     """Split a line into tokens where the gap exceeds the page's spacing threshold."""
     limit = spacing.threshold(line, tight=tight)
     tokens: list[Token] = []
+    run: list[Glyph] = []
+    right = 0.0
     for glyph in line.glyphs:
-        if tokens and glyph.x0 - tokens[-1].glyphs[-1].x1 <= limit:
-            tokens[-1].glyphs.append(glyph)
+        if not run or glyph.x0 - right > limit:
+            run = [glyph]
+            tokens.append(Token(run))
         else:
-            tokens.append(Token([glyph]))
+            run.append(glyph)
+        right = glyph.x1
     return tokens
 
 

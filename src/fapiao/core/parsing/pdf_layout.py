@@ -11,6 +11,7 @@ nearest on its left whose vertical span covers it.  See formats.md §6.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import dataclasses
 import re
@@ -42,12 +43,32 @@ _RED_LEGACY = re.compile(r"对应正数发票代码:?(\d{10,12})号码:?(\d{8})"
 _RED_CONFIRM = re.compile(r"红字发票信息确认单编号:?(\d{8,20})")
 
 
+def _untyped(func: Any) -> Any:
+    """``func`` (a pdfium C function) callable without ctypes' per-call argument conversion.
+
+    pypdfium2 declares ``argtypes``, and checking them costs more than the C call itself; in the
+    per-character loop the arguments are already a ``c_void_p`` handle, a Python ``int`` (passed as
+    a C ``int``) and ``byref`` pointers, exactly the C signature, so the check buys nothing there.
+    """
+    address = ctypes.cast(func, ctypes.c_void_p).value
+    if address is None:
+        raise RuntimeError("pdfium function not loaded")
+    return ctypes.CFUNCTYPE(ctypes.c_int)(address)  # no argtypes: default conversion only
+
+
+# FPDF_BOOL FPDFText_GetCharBox(FPDF_TEXTPAGE, int, double*, double*, double*, double*)
+_GET_CHAR_BOX = _untyped(pdfium_c.FPDFText_GetCharBox)
+
+
+_SURROGATES = frozenset(range(0xD800, 0xE000))
+
+
 def _page_codes(raw: Any, count: int) -> list[int]:
     """The character codes of a text page, one per character index (one C call when possible)."""
     buffer = (ctypes.c_ushort * (count + 1))()
     written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
-    codes = list(buffer[:count])
-    if written != count + 1 or any(0xD800 <= code <= 0xDFFF for code in codes):
+    codes = buffer[:count]
+    if written != count + 1 or not _SURROGATES.isdisjoint(codes):
         get_unicode = pdfium_c.FPDFText_GetUnicode
         codes = [get_unicode(raw, i) for i in range(count)]
     return codes
@@ -60,8 +81,11 @@ def page_glyphs(page: Any) -> list[Glyph]:
     path of PDF parsing and the per-character Python wrapper costs more than the C call.
     """
     height = float(page.get_height())
-    textpage = page.get_textpage()
+    raw = pdfium_c.FPDFText_LoadPage(page.raw)
+    if not raw:
+        return []
     glyphs: list[Glyph] = []
+    append = glyphs.append
     left, right, bottom, top = (
         ctypes.c_double(),
         ctypes.c_double(),
@@ -71,47 +95,63 @@ def page_glyphs(page: Any) -> list[Glyph]:
     refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
     texts: dict[int, str] = {}
     try:
-        raw = textpage.raw
         count = pdfium_c.FPDFText_CountChars(raw)
-        get_box = pdfium_c.FPDFText_GetCharBox
+        handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+        get_box = _GET_CHAR_BOX
         for i, code in enumerate(_page_codes(raw, count) if count > 0 else ()):
             if code <= 32 or 0xD800 <= code <= 0xDFFF:
                 continue
             text = texts.get(code)
             if text is None:
                 text = texts[code] = clean_text(chr(code))
-            if not text or not get_box(raw, i, *refs):
+            if not text or not get_box(handle, i, *refs):
                 continue
             y0, y1 = height - top.value, height - bottom.value
             if y0 == y1:
                 continue
             x0, x1 = left.value, right.value
-            glyphs.append(Glyph(text, min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+            if x0 > x1:
+                x0, x1 = x1, x0
+            if y0 > y1:
+                y0, y1 = y1, y0
+            append(Glyph(text, x0, y0, x1, y1))
     finally:
-        textpage.close()
+        pdfium_c.FPDFText_ClosePage(raw)
     return glyphs
 
 
-def _stack(glyphs: Sequence[Glyph], start: Glyph, height: float) -> list[Glyph]:
-    """Glyphs stacked vertically below ``start`` (a vertical block label)."""
-    cx2, cy2, reach = start.x0 + start.x1, start.y0 + start.y1, 1.2 * height
-    column = [g for g in glyphs if abs(g.x0 + g.x1 - cx2) < reach and g.y0 + g.y1 > cy2]
-    column.sort(key=_top)
-    chain = [start]
-    for glyph in column:
-        gap = glyph.y0 - chain[-1].y1
-        if gap >= 3.5 * height:
-            break
-        if gap >= -0.5 * height and glyph.cy > chain[-1].cy + 0.5 * height:
-            chain.append(glyph)
-    return chain
+class _Columns:
+    """A page's glyphs ordered by horizontal centre, to find a column without scanning the page."""
+
+    def __init__(self, glyphs: Sequence[Glyph]) -> None:
+        self._entries = sorted(
+            [(g.x0 + g.x1, i, g) for i, g in enumerate(glyphs)], key=lambda entry: entry[0]
+        )
+        self._keys = [entry[0] for entry in self._entries]
+
+    def stack(self, start: Glyph, height: float) -> list[Glyph]:
+        """Glyphs stacked vertically below ``start`` (a vertical block label)."""
+        cx2, cy2, reach = start.x0 + start.x1, start.y0 + start.y1, 1.2 * height
+        # The bisection only narrows the candidates; the exact test below decides.
+        lo = bisect.bisect_left(self._keys, cx2 - 2 * reach - 1)
+        hi = bisect.bisect_right(self._keys, cx2 + 2 * reach + 1)
+        column = [
+            (g.y0, i, g)
+            for centre, i, g in self._entries[lo:hi]
+            if abs(centre - cx2) < reach and g.y0 + g.y1 > cy2
+        ]
+        column.sort(key=lambda entry: (entry[0], entry[1]))  # top, then page order
+        chain = [start]
+        for _, _, glyph in column:
+            gap = glyph.y0 - chain[-1].y1
+            if gap >= 3.5 * height:
+                break
+            if gap >= -0.5 * height and glyph.cy > chain[-1].cy + 0.5 * height:
+                chain.append(glyph)
+        return chain
 
 
-def _top(glyph: Glyph) -> float:
-    return glyph.y0
-
-
-def _markers(reader: Reader) -> list[tuple[str, float, float, float]]:
+def _markers(reader: Reader, columns: _Columns) -> list[tuple[str, float, float, float]]:
     """Block labels: (party, x, top, bottom) for 购买方 (buyer) and 销售方 (seller)."""
     height = reader.spacing.height
     found: list[tuple[str, float, float, float]] = []
@@ -119,14 +159,14 @@ def _markers(reader: Reader) -> list[tuple[str, float, float, float]]:
         party = {"购": "buyer", "销": "seller"}.get(glyph.text)
         if party is None:
             continue
-        chain = _stack(reader.glyphs, glyph, height)
+        chain = columns.stack(glyph, height)
         if len(chain) >= 2 and chain[1].text in "买售方":
             found.append((party, glyph.x0, chain[0].y0, chain[-1].y1))
     for glyph in reader.glyphs:  # OCR may miss the first character: 买方 / 售方 also say it
         party = {"买": "buyer", "售": "seller"}.get(glyph.text)
         if party is None or any(m[0] == party for m in found):
             continue
-        chain = _stack(reader.glyphs, glyph, height)
+        chain = columns.stack(glyph, height)
         if len(chain) >= 2 and chain[1].text == "方":
             found.append((party, glyph.x0, chain[0].y0, chain[-1].y1))
     if not found:
@@ -153,12 +193,12 @@ def _party_of(
     return None
 
 
-def _remark(reader: Reader) -> tuple[str | None, float]:
+def _remark(reader: Reader, columns: _Columns) -> tuple[str | None, float]:
     height = reader.spacing.height
     span: tuple[float, float, float] | None = None
     for glyph in reader.glyphs:
         if glyph.text == "备":
-            chain = _stack(reader.glyphs, glyph, height)
+            chain = columns.stack(glyph, height)
             if len(chain) >= 2 and chain[1].text == "注":
                 span = (max(g.x1 for g in chain[:2]), chain[0].y0, chain[1].y1)
                 break
@@ -222,7 +262,8 @@ def extract(glyphs: Sequence[Glyph], *, source: FieldSource, confidence: float) 
         text, score = reader.value(hit)
         put("issue_date", values.date(text), score)
 
-    markers = _markers(reader)
+    stacks = _Columns(glyphs)
+    markers = _markers(reader, stacks)
     seen: dict[str, int] = {}
     for hit in reader.hits:
         if hit.key not in _PARTY_KEYS:
@@ -271,7 +312,7 @@ def extract(glyphs: Sequence[Glyph], *, source: FieldSource, confidence: float) 
     if hit:
         text, score = reader.value(hit)
         put("drawer", values.clean(text), score)
-    remark, remark_score = _remark(reader)
+    remark, remark_score = _remark(reader, stacks)
     put("remark", remark, remark_score)
 
     lines_found: list[dict[str, Any]] = []
@@ -315,7 +356,7 @@ def _replace_fields(invoice: Invoice, fields: dict[str, FieldInfo]) -> Invoice:
 
 def has_header(glyphs: Sequence[Glyph]) -> bool:
     """Whether the glyphs carry an invoice header (发票号码 or 发票代码 label)."""
-    text = "".join(g.text for g in glyphs)
+    text = "".join([g.text for g in glyphs])
     return "发票号码" in text or "发票代码" in text
 
 

@@ -72,29 +72,35 @@ def _name_edge(columns: dict[str, tuple[float, float]]) -> float:
     return min(after) if after else float("inf")
 
 
-def _assign(token: Token, columns: dict[str, tuple[float, float]]) -> str:
-    if token.x1 <= _name_edge(columns) + 1:
-        return "name"
-    ordered = sorted(((k, _centre(v)) for k, v in columns.items()), key=lambda kv: kv[1])
-    return min(ordered, key=lambda kv: abs(kv[1] - token.cx))[0]
+class _Grid:
+    """The columns of the item table with what every row needs precomputed."""
+
+    def __init__(self, columns: dict[str, tuple[float, float]]) -> None:
+        self.edge = _name_edge(columns)
+        self.centres = sorted(((k, _centre(v)) for k, v in columns.items()), key=lambda kv: kv[1])
+
+    def assign(self, token: Token) -> str:
+        """The column of a token: the name column when it ends there, else the nearest centre."""
+        if token.x1 <= self.edge + 1:
+            return "name"
+        cx = token.cx
+        return min(self.centres, key=lambda kv: abs(kv[1] - cx))[0]
+
+    def cut_name(self, token: Token) -> list[Token]:
+        """Split a token that runs from the name column under the next header (``服务无``)."""
+        edge = self.edge
+        glyphs = token.glyphs
+        for i in range(1, len(glyphs)):
+            if glyphs[i - 1].cx < edge <= glyphs[i].cx:
+                return [Token(glyphs[:i]), Token(glyphs[i:])]
+        return [token]
 
 
-def _cut_name(token: Token, columns: dict[str, tuple[float, float]]) -> list[Token]:
-    """Split a token that runs from the name column under the next header (``服务无``)."""
-    edge = _name_edge(columns)
-    for i in range(1, len(token.glyphs)):
-        if token.glyphs[i - 1].cx < edge <= token.glyphs[i].cx:
-            return [Token(token.glyphs[:i]), Token(token.glyphs[i:])]
-    return [token]
-
-
-def _row_cells(
-    line: Line, spacing: Spacing, columns: dict[str, tuple[float, float]]
-) -> dict[str, list[Token]]:
+def _row_cells(line: Line, spacing: Spacing, grid: _Grid) -> dict[str, list[Token]]:
     cells: dict[str, list[Token]] = {}
     for token in tokenize(line, spacing, tight=True):
-        for part in _cut_name(token, columns):
-            cells.setdefault(_assign(part, columns), []).append(part)
+        for part in grid.cut_name(token):
+            cells.setdefault(grid.assign(part), []).append(part)
     return cells
 
 
@@ -114,8 +120,9 @@ def read_items(
     score = 1.0
     previous_was_item = False
     pending: list[str] = []
+    grid = _Grid(columns)
     for line in lines[header + 1 : end]:
-        cells = _row_cells(line, spacing, columns)
+        cells = _row_cells(line, spacing, grid)
         texts = {key: "".join(t.text for t in toks) for key, toks in cells.items()}
         score = min([score, *(t.score for toks in cells.values() for t in toks)])
         if not (texts.keys() - _TEXT_COLUMNS):

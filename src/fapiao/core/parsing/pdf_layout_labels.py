@@ -43,6 +43,8 @@ LABELS: tuple[tuple[str, str], ...] = tuple(
         key=lambda kv: -len(kv[1]),
     )
 )
+# Any label at all: most tokens are values, which this rules out with one search.
+_ANY_LABEL = re.compile("|".join(re.escape(label) for _, label in LABELS))
 
 
 @dataclass(slots=True)
@@ -84,6 +86,8 @@ def join_spaced_labels(line: Line) -> None:
         starts.append(pos)
         pos += len(text)
     joined = "".join(texts)
+    if _ANY_LABEL.search(joined) is None:
+        return
     merges: list[tuple[int, int]] = []
     for _, label in LABELS:
         at = joined.find(label)
@@ -121,6 +125,8 @@ def find_hits(lines: Sequence[Line]) -> list[Hit]:
     for li, line in enumerate(lines):
         for ti, token in enumerate(line.tokens):
             text = token.text
+            if _ANY_LABEL.search(text) is None:
+                continue
             taken = [False] * len(text)
             for key, label in LABELS:
                 at = text.find(label)
@@ -143,6 +149,19 @@ class Reader:
         self.hits = find_hits(lines)
         self.scores: dict[str, float] = {}
         self._labelled = {(h.line, h.token) for h in self.hits if h.start == 0}
+        self._extents: list[list[tuple[float, float]]] | None = None
+
+    def _token_extents(self) -> list[list[tuple[float, float]]]:
+        """Top and bottom of every token, by line and token index (computed once)."""
+        if self._extents is None:
+            self._extents = [
+                [
+                    (min([g.y0 for g in token.glyphs]), max([g.y1 for g in token.glyphs]))
+                    for token in line.tokens
+                ]
+                for line in self.lines
+            ]
+        return self._extents
 
     def first(self, key: str) -> Hit | None:
         return next((h for h in self.hits if h.key == key), None)
@@ -165,6 +184,7 @@ class Reader:
         ]
         limit = min(stops) if stops else float("inf")
         labelled = self._labelled
+        extents = self._token_extents()
         found: list[tuple[float, Token]] = []
         for li in range(max(0, hit.line - 3), min(len(self.lines), hit.line + 4)):
             line = self.lines[li]
@@ -173,8 +193,7 @@ class Reader:
                     continue
                 if not (x1 - 0.5 * height <= token.x0 < limit):
                     continue
-                t_top = min(g.y0 for g in token.glyphs)
-                t_bottom = max(g.y1 for g in token.glyphs)
+                t_top, t_bottom = extents[li][ti]
                 overlap = min(bottom, t_bottom) - max(top, t_top)
                 if overlap >= 0.1 * min(height, t_bottom - t_top):
                     penalty = 0.0 if li == hit.line else 2 * height
