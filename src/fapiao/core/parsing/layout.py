@@ -11,6 +11,7 @@ are dropped and replaced by geometry, which also collapses PDFs that space every
 from __future__ import annotations
 
 import functools
+import operator
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -161,10 +162,6 @@ def split_box(text: str, quad: Sequence[tuple[float, float]], score: float = 1.0
     return glyphs
 
 
-def _reading_order(glyph: Glyph) -> tuple[float, float]:
-    return (glyph.y0 + glyph.y1) / 2, glyph.x0
-
-
 def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     """Group glyphs into lines by vertical overlap, top to bottom, each sorted left to right.
 
@@ -173,7 +170,11 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     (dots, underscores) join the band whose centre is nearest afterwards.  This is the hot path of
     PDF parsing, so the loops keep values in locals rather than calling properties.
     """
-    ordered = sorted(glyphs, key=_reading_order)
+    # Reading order (centre, then left) with the input position breaking ties, as a stable sort
+    # would; tuples compare in C, which is cheaper than a key function per glyph.
+    ordered = [
+        g for *_, g in sorted([((g.y0 + g.y1) / 2, g.x0, i, g) for i, g in enumerate(glyphs)])
+    ]
     if not ordered:
         return []
     heights = [g.y1 - g.y0 for g in ordered]
@@ -246,7 +247,7 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     lines: list[Line] = []
     for band in bands:
         line = band[2]
-        line.glyphs.sort(key=_left)
+        line.glyphs.sort(key=_LEFT)
         line.glyphs = _drop_overprints(line.glyphs)
         lines.append(line)
     return lines
@@ -257,8 +258,7 @@ def _band_centre(band: list[Any]) -> float:
     return float((band[3] + band[4]) / 2)
 
 
-def _left(glyph: Glyph) -> float:
-    return glyph.x0
+_LEFT = operator.attrgetter("x0")
 
 
 def _drop_overprints(glyphs: list[Glyph]) -> list[Glyph]:

@@ -124,9 +124,8 @@ class _Columns:
     """A page's glyphs ordered by horizontal centre, to find a column without scanning the page."""
 
     def __init__(self, glyphs: Sequence[Glyph]) -> None:
-        self._entries = sorted(
-            [(g.x0 + g.x1, i, g) for i, g in enumerate(glyphs)], key=lambda entry: entry[0]
-        )
+        # (centre, position, glyph): positions are unique, so glyphs are never compared
+        self._entries = sorted([(g.x0 + g.x1, i, g) for i, g in enumerate(glyphs)])
         self._keys = [entry[0] for entry in self._entries]
 
     def stack(self, start: Glyph, height: float) -> list[Glyph]:
@@ -140,7 +139,7 @@ class _Columns:
             for centre, i, g in self._entries[lo:hi]
             if abs(centre - cx2) < reach and g.y0 + g.y1 > cy2
         ]
-        column.sort(key=lambda entry: (entry[0], entry[1]))  # top, then page order
+        column.sort()  # top, then page order (positions are unique)
         chain = [start]
         for _, _, glyph in column:
             gap = glyph.y0 - chain[-1].y1
