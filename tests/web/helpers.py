@@ -79,3 +79,12 @@ def bucket_objects(client: Any, bucket: str) -> dict[str, bytes]:
     return {
         o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listing
     }
+
+
+def index_company(company: Company) -> None:
+    """Put every invoice of the company in the search index (factories write no index rows)."""
+    from fapiao.web.invoices.models import InvoiceRecord
+    from fapiao.web.search.services import search_index_invoices
+
+    ids = InvoiceRecord.objects.filter(company=company).values_list("pk", flat=True)
+    search_index_invoices(company=company, invoice_ids=list(ids))

@@ -13,6 +13,7 @@ from fapiao.web.events.models import Event
 from fapiao.web.invoices.models import InvoiceRecord, ReviewStatus
 from fapiao.web.invoices.services import invoice_save_parsed
 from web.api.factories import bearer, member, token_for
+from web.helpers import index_company
 from web.invoices.factories import InvoiceRecordFactory, reading
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def test_list_filters_and_paginates(company):
     ids = {i["id"] for i in page["items"]} | {i["id"] for i in rest["items"]}
     assert ids == {p.pk for p in purchases}
 
+    index_company(company)
     found = client.get("/api/invoices", {"q": "华医网"}).json()
     assert [i["id"] for i in found["items"]] == [sales.pk]
     assert found["items"][0]["gross_amount"] == "113.00"

@@ -13,7 +13,7 @@ from fapiao.web.claims.services import claim_approve, claim_pay, claim_submit
 from fapiao.web.companies.models import Role
 from web.claims.factories import claim_with
 from web.companies.factories import MembershipFactory, UserFactory
-from web.helpers import login_as
+from web.helpers import index_company, login_as
 from web.invoices.factories import InvoiceRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,7 @@ def test_picker_searches_and_hides_held_invoices(client, company, clerk):
     owner = MembershipFactory(company=company, role=Role.CLERK).user
     claim_submit(claim=claim_with(company, owner, held), actor=owner)
     mine = claim_with(company, clerk)
+    index_company(company)
 
     response = client.get(reverse("claims:picker", args=[mine.pk]), {"q": "华医"})
 

@@ -8,6 +8,7 @@ import pytest
 
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource
 from fapiao.web.invoices.selectors import invoice_get, invoice_list
+from web.helpers import index_company
 from web.invoices.factories import (
     InvoiceLineRecordFactory,
     InvoiceRecordFactory,
@@ -35,11 +36,14 @@ def test_list_filters_and_orders_newest_first(company):
     sale = InvoiceRecordFactory(
         company=company, direction="sales", issue_date=dt.date(2025, 2, 1), buyer_name="甲方公司"
     )
+    index_company(company)
     assert list(invoice_list(company=company)) == [sale, new, old]
     assert list(invoice_list(company=company, direction="purchase")) == [new, old]
     assert list(invoice_list(company=company, issued_from=dt.date(2025, 1, 1))) == [sale, new]
     assert list(invoice_list(company=company, issued_to=dt.date(2024, 12, 31))) == [old]
     assert list(invoice_list(company=company, search="甲方")) == [sale]
+    # the smart search, as on the list page (exports and the API use this selector)
+    assert list(invoice_list(company=company, search="jf")) == [sale]
     assert list(invoice_list(company=company, search=f" {old.number[-8:]} ")) == [old]
     assert list(invoice_list(company=company, review_status="approved")) == []
 

@@ -1,5 +1,6 @@
 """Rare and common texts are searched in two ways (driven by the matches, or tested along the
-date order); both give the same invoices in the same order, on SQLite and PostgreSQL."""
+date order); both give the same invoices in the same order, on SQLite and PostgreSQL, and the
+invoice list's selector (exports, the API, the claim picker) finds the same invoices."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from fapiao.web.invoices.models import InvoiceRecord
 from fapiao.web.search import selectors
+from fapiao.web.invoices.selectors import invoice_list
 from fapiao.web.search.selectors import SearchParams, invoice_search
 from fapiao.web.search.services import search_index_invoices
 from web.invoices.factories import InvoiceRecordFactory
@@ -45,10 +47,17 @@ def test_rare_and_common_strategies_agree(company, other_company, monkeypatch):
     rare = {q: _found(company, q) for q in QUERIES}
     assert len(rare["bjhy"]) == 5
     assert not rare["无此词"]
+    assert {q: _listed(company, q) for q in QUERIES} == rare
     monkeypatch.setattr(selectors, "COMMON_MATCHES", 0)
     monkeypatch.setattr(selectors, "PG_COMMON_MATCHES", 0)
     common = {q: _found(company, q) for q in QUERIES}
     assert common == rare
+    assert {q: _listed(company, q) for q in QUERIES} == rare
+
+
+def _listed(company, q):
+    """The invoice list's selector for the same text: same invoices, same (date, id) order."""
+    return [r.pk for r in invoice_list(company=company, search=q)]
 
 
 def test_a_text_too_costly_to_count_is_searched_as_common(company, monkeypatch):

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 
 from fapiao.web.companies.models import Company
-from fapiao.web.invoices.conversion import normalize_identifier
 from fapiao.web.invoices.models import InvoiceRecord, InvoiceSource, StoredFile
 from fapiao.web.invoices.storage import files_root
-from fapiao.web.search.selectors import SearchParams, search_entries
+from fapiao.web.search.selectors import SearchParams, invoice_text_condition, search_entries
 
 LIST_COLUMNS = (
     "id", "company_id", "direction", "kind", "identity_key", "number", "code", "issue_date",
@@ -50,16 +49,11 @@ def invoice_list(
         rows = rows.filter(issue_date__gte=issued_from)
     if issued_to:
         rows = rows.filter(issue_date__lte=issued_to)
-    if search:
-        term = search.strip()
-        ident = normalize_identifier(term)
-        rows = rows.filter(
-            Q(identity_key__contains=ident)
-            | Q(seller_tax_id=ident)
-            | Q(buyer_tax_id=ident)
-            | Q(seller_name__contains=term)
-            | Q(buyer_name__contains=term)
-        )
+    if search and search.strip():
+        # The one search of the product (numbers with a typo, pinyin initials, items, remarks),
+        # so the list page, its Excel export, its ZIP of originals, the claim picker and the API
+        # find the same invoices for one text.
+        rows = rows.filter(invoice_text_condition(company=company, text=search))
     return rows.order_by("-issue_date", "-id")
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import OperationalError, connection
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import Expression, RawSQL
 
 from fapiao.core.errors import FapiaoError
 from fapiao.core.identifiers.regions import Region, lookup
@@ -133,7 +135,7 @@ def _token_tests(query: Query, company_id: int) -> tuple[str, list[str]]:
             escaped = (prefix + token).replace("\\", "\\\\").replace("%", "\\%")
             escaped = escaped.replace("_", "\\_")
             last = term.prefix and i == len(term.tokens) - 1
-            tests.append("(' ' || search_searchentry.tokens || ' ') LIKE %s ESCAPE '\\'")
+            tests.append("(' ' || {} || ' ') LIKE %s ESCAPE '\\'")
             params.append(f"% {escaped}%" if last else f"% {escaped} %")
     return " AND ".join(tests), params
 
@@ -180,7 +182,57 @@ def _pg_estimate(tsquery: str) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def _text_filter(query: Query, company_id: int) -> Q:
+class _OnColumn(Expression):
+    """A SQL condition on one column of the entry row, written ``{}`` in ``sql``.
+
+    The column is compiled for whatever alias the query gives the table (``U0`` inside a
+    subquery), which a :class:`RawSQL` naming ``search_searchentry`` cannot do.
+    """
+
+    conditional = True
+
+    def __init__(self, column: str, sql: str, params: Sequence[str]) -> None:
+        super().__init__(output_field=BooleanField())
+        self.column: Any = F(column)
+        self.sql = sql
+        self.params = tuple(params)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str, ...]]:
+        column_sql, column_params = compiler.compile(self.column)
+        if column_params:  # a plain column has none; the placeholders below assume so
+            raise ValueError(f"column with parameters: {column_sql}")
+        return self.sql.replace("{}", column_sql), self.params
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """How a text is matched: by the invoice ids it matches (a rare text), or by a test made on
+    each entry row while the rows are walked in the sort order (a common one)."""
+
+    ids: Any = None
+    row_test: _OnColumn | None = None
+
+    def on_entries(self) -> Q:
+        """The condition on ``SearchEntry`` rows."""
+        if self.row_test is None:
+            return Q(invoice_id__in=self.ids)
+        return Q(self.row_test)
+
+    def on_invoices(self, company_id: int) -> Q:
+        """The same condition on the company's ``InvoiceRecord`` rows."""
+        if self.row_test is None:
+            return Q(pk__in=self.ids)
+        entry = SearchEntry.objects.filter(invoice_id=OuterRef("pk"), company_id=company_id)
+        return Q(Exists(entry.filter(self.row_test)))
+
+
+def _text_match(query: Query, company_id: int) -> TextMatch:
     """The full-text condition.  A rare text drives the query from its matches (then sorts
     them); a common one is checked row by row while the sort index is walked, which stops
     after one page instead of sorting every match.
@@ -188,18 +240,13 @@ def _text_filter(query: Query, company_id: int) -> Q:
     if connection.vendor == "postgresql":
         ids = _pg_matches(query, company_id)
         if ids is not None:  # rare: the matches by primary key, then sorted
-            return Q(
-                RawSQL(
-                    "search_searchentry.invoice_id = ANY(%s)", [ids], output_field=BooleanField()
-                )
-            )
+            return TextMatch(ids=ids)
         # `|| ''` hides the test from the GIN index: it is made on the rows walked.
-        return Q(
-            RawSQL(
-                "array_to_tsvector(string_to_array(search_searchentry.tokens || '', ' '))"
-                " @@ %s::tsquery",
+        return TextMatch(
+            row_test=_OnColumn(
+                "tokens",
+                "array_to_tsvector(string_to_array({} || '', ' ')) @@ %s::tsquery",
                 [pg_tsquery(query, company_id)],
-                output_field=BooleanField(),
             )
         )
     count = _match_count(query, company_id, COMMON_MATCHES)
@@ -208,11 +255,26 @@ def _text_filter(query: Query, company_id: int) -> Q:
         # built, which for a short prefix means merging thousands of terms), so a page stops
         # the walk early.
         sql, params = _token_tests(query, company_id)
-        return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 (constant SQL, values as parameters)
+        return TextMatch(row_test=_OnColumn("tokens", sql, params))
     matched = RawSQL(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts_match(query, company_id)]
     )
-    return Q(invoice_id__in=matched)
+    return TextMatch(ids=matched)
+
+
+def invoice_text_condition(*, company: Company, text: str) -> Q:
+    """The condition on the company's invoices that the search box's ``text`` finds: the same
+    invoices as :func:`search_entries` (tokens, pinyin initials, a number with one digit
+    wrong), for the pages and exports that read invoices rather than search entries."""
+    query = parse_query(text)
+    if query.is_empty:
+        return Q()
+    condition = _text_match(query, company.pk).on_invoices(company.pk)
+    if query.number is not None:
+        typo_ids = typo_matches(company=company, number=query.number)
+        if typo_ids:
+            condition |= Q(pk__in=sorted(typo_ids))
+    return condition
 
 
 def typo_matches(*, company: Company, number: str) -> frozenset[int]:
@@ -271,7 +333,7 @@ def search_entries(
     query = parse_query(params.q)
     typo_ids: frozenset[int] = frozenset()
     if not query.is_empty:
-        condition = _text_filter(query, company.pk)
+        condition = _text_match(query, company.pk).on_entries()
         if query.number is not None:
             typo_ids = typo_matches(company=company, number=query.number)
             if typo_ids:
