@@ -28,24 +28,32 @@ _COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _TEXT_COLUMNS = frozenset({"name", "specification", "unit"})
 
 
-def _find(line: Line, needle: str) -> tuple[float, float] | None:
-    """The left and right x of ``needle`` in the line's text, or None."""
-    chars: list[tuple[str, float, float]] = []
-    for glyph in line.glyphs:
-        chars.extend((ch, glyph.x0, glyph.x1) for ch in glyph.text)
-    text = "".join(c for c, _, _ in chars)
-    at = text.find(needle)
-    if at < 0:
-        return None
-    span = chars[at : at + len(needle)]
-    return span[0][1], span[-1][2]
+class _HeaderText:
+    """A header row's text with the left and right x of every character."""
+
+    def __init__(self, line: Line) -> None:
+        self.text = "".join([g.text for g in line.glyphs])
+        self.lefts: list[float] = []
+        self.rights: list[float] = []
+        for glyph in line.glyphs:
+            size = len(glyph.text)
+            self.lefts += [glyph.x0] * size
+            self.rights += [glyph.x1] * size
+
+    def find(self, needle: str) -> tuple[float, float] | None:
+        """The left and right x of ``needle`` in the row, or None."""
+        at = self.text.find(needle)
+        if at < 0:
+            return None
+        return self.lefts[at], self.rights[at + len(needle) - 1]
 
 
 def header_columns(line: Line) -> dict[str, tuple[float, float]] | None:
     """Column spans when ``line`` is the item table's header row, else None."""
+    header = _HeaderText(line)
     columns: dict[str, tuple[float, float]] = {}
     for needle in ITEM_HEADERS:
-        where = _find(line, needle)
+        where = header.find(needle)
         if where is not None:
             columns["name"] = where
             break
@@ -53,7 +61,7 @@ def header_columns(line: Line) -> dict[str, tuple[float, float]] | None:
         return None
     for key, needles in _COLUMNS:
         for needle in needles:
-            where = _find(line, needle)
+            where = header.find(needle)
             if where is not None:
                 columns[key] = where
                 break

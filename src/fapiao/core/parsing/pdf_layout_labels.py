@@ -75,19 +75,22 @@ def _glyph_at(token: Token, index: int) -> Glyph:
     return token.glyphs[-1]
 
 
-def join_spaced_labels(line: Line) -> None:
-    """Merge tokens that together spell a label (``合    计``, ``单 位``) into one token."""
-    if len(line.tokens) < 2:
-        return
+def join_spaced_labels(line: Line) -> list[str]:
+    """Merge tokens that together spell a label (``合    计``, ``单 位``) into one token.
+
+    Returns the texts of the line's tokens after the merge.
+    """
     texts = [t.text for t in line.tokens]
+    if len(texts) < 2:
+        return texts
+    joined = "".join(texts)
+    if _ANY_LABEL.search(joined) is None:
+        return texts
     starts: list[int] = []
     pos = 0
     for text in texts:
         starts.append(pos)
         pos += len(text)
-    joined = "".join(texts)
-    if _ANY_LABEL.search(joined) is None:
-        return
     merges: list[tuple[int, int]] = []
     for _, label in LABELS:
         at = joined.find(label)
@@ -101,7 +104,7 @@ def join_spaced_labels(line: Line) -> None:
                     merges.append((first, last))
             at = joined.find(label, at + 1)
     if not merges:
-        return
+        return texts
     tokens: list[Token] = []
     skip_until = -1
     for i, token in enumerate(line.tokens):
@@ -115,16 +118,14 @@ def join_spaced_labels(line: Line) -> None:
         else:
             tokens.append(token)
     line.tokens = tokens
+    return [t.text for t in tokens]
 
 
 def find_hits(lines: Sequence[Line]) -> list[Hit]:
     """Every label in every token, longest labels first, no overlaps."""
     hits: list[Hit] = []
-    for line in lines:
-        join_spaced_labels(line)
     for li, line in enumerate(lines):
-        for ti, token in enumerate(line.tokens):
-            text = token.text
+        for ti, text in enumerate(join_spaced_labels(line)):
             if _ANY_LABEL.search(text) is None:
                 continue
             taken = [False] * len(text)
