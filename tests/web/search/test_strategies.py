@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from fapiao.web.invoices.models import InvoiceRecord
-from fapiao.web.search import selectors
 from fapiao.web.invoices.selectors import invoice_list
+from fapiao.web.search import selectors
 from fapiao.web.search.selectors import SearchParams, invoice_search
 from fapiao.web.search.services import search_index_invoices
 from web.invoices.factories import InvoiceRecordFactory
