@@ -101,32 +101,82 @@ def _show(label: str, value: str, target: str = "") -> None:
     print(f"  {label:46} {value:>14}  {target}")
 
 
+def _truth_accuracy(
+    pairs: Iterable[tuple[Any, Any]],
+) -> tuple[float, dict[str, float]]:
+    """Key-field accuracy of parsed invoices against xml_ofd truths (``Truth.key_fields``)."""
+    from fapiao.core.schema import invoice_to_dict
+
+    right: Counter[str] = Counter()
+    total = 0
+    names: tuple[str, ...] = ()
+    for got, truth in pairs:
+        want = truth.key_fields()
+        names = tuple(want)
+        total += 1
+        data = invoice_to_dict(got)
+        for name, value in want.items():
+            party, _, attr = name.partition(".")
+            found = data[party][attr] if attr else data[name]
+            right[name] += found == value
+    per_field = {name: right[name] / total for name in names} if total else {}
+    overall = sum(right.values()) / (total * len(names)) if total else 0.0
+    return overall, per_field
+
+
 def bench_structured(n: int, results: dict[str, Any]) -> None:
-    """XML and OFD readers through the registry."""
+    """XML and OFD readers through the registry: speed (OFD also with --verify-qr, every file
+    carrying its QR as a PNG), key-field accuracy per format and per field."""
     from fapiao.core.parsing.base import FileFormat, ParseOptions
     from fapiao.core.parsing.registry import parser_for
 
     corpus = _load("bench_corpus_xml_ofd", ROOT / "tests" / "corpus" / "xml_ofd.py")
     rng = random.Random(0)
-    xmls = [corpus.einvoice_xml(corpus.random_truth(rng, digital=True)) for _ in range(n)]
-    ofds = [
-        corpus.ofd(corpus.random_truth(rng, digital=False), corpus.OFD_VARIANTS[i % 5])
-        for i in range(n)
-    ]
-    options = ParseOptions()
+    xml_truths = [corpus.random_truth(rng, digital=True, red=i % 7 == 1) for i in range(n)]
+    xmls = [corpus.einvoice_xml(truth) for truth in xml_truths]
+    ofd_truths, ofds = [], []
+    variants = corpus.OFD_VARIANTS
+    for i in range(n):
+        variant = variants[i % len(variants)]
+        digital = variant in corpus.DIGITAL_VARIANTS and (i // len(variants)) % 2 == 0
+        truth = corpus.random_truth(rng, digital=digital, red=i % 7 == 1)
+        ofd_truths.append(truth)
+        ofds.append(corpus.ofd(truth, variant, qr_image=True))
+    plain, verify = ParseOptions(), ParseOptions(verify_qr=True)
     MEMORY_SAMPLES["xml"] = xmls[:50]
     MEMORY_SAMPLES["ofd"] = ofds[:50]
     MEMORY_SAMPLES["ofd_verify_qr"] = ofds[:50]
-    for fmt, files in ((FileFormat.XML, xmls), (FileFormat.OFD, ofds)):
+    runs = (
+        ("xml", FileFormat.XML, xmls, xml_truths, plain, 2000),
+        ("ofd", FileFormat.OFD, ofds, ofd_truths, plain, 500),
+        ("ofd_verify_qr", FileFormat.OFD, ofds, ofd_truths, verify, 50),
+    )
+    for label, fmt, files, truths, options, target in runs:
         parser = parser_for(fmt)
-        rate = _rate(files, lambda d, p=parser: p.parse(d, options))
-        results[f"{fmt.value}_files_per_s"] = rate
-        results[f"{fmt.value}_files_per_cpu_s"] = CPU_RATES[id(files)]
+        parser.parse(files[0], options)
+        rate = _rate(files, lambda d, p=parser, o=options: p.parse(d, o))
+        results[f"{label}_files_per_s"] = rate
+        results[f"{label}_files_per_cpu_s"] = CPU_RATES[id(files)]
         _show(
-            f"{fmt.value.upper()} files/s (one core)",
+            f"{label} files/s (one core)",
             f"{rate:.0f}",
-            f"per CPU-s {CPU_RATES[id(files)]:.0f}",
+            f"target >= {target}; per CPU-s {CPU_RATES[id(files)]:.0f}",
         )
+        got = [parser.parse(d, options).invoices[0].invoice for d in files]
+        overall, per_field = _truth_accuracy(zip(got, truths, strict=True))
+        results[f"{label}_key_field_accuracy"] = overall
+        results[f"{label}_per_field"] = per_field
+        _show(f"{label} key-field accuracy ({n} files)", f"{overall:.2%}", "target >= 99.5%")
+        _show(
+            "  per field",
+            "",
+            ", ".join(f"{name} {share:.1%}" for name, share in per_field.items()),
+        )
+        if label == "ofd_verify_qr":
+            disagreements = sum(
+                any(f.code == "merge.disagreement" for f in invoice.findings) for invoice in got
+            )
+            _show("  files where the QR disagreed", f"{disagreements}", "expected 0")
 
 
 def bench_pdf(n: int, n_baseline: int, results: dict[str, Any]) -> None:
@@ -424,10 +474,11 @@ def bench_images(n_fake: int, n_ocr: int, n_degraded: int, results: dict[str, An
 
 
 def bench_real(results: dict[str, Any], with_ocr: bool) -> None:
-    """The real sample files against tests/expected (key fields)."""
+    """The real sample files against tests/expected (key fields), every format."""
     from fapiao.config import samples_dir
-    from fapiao.core.parsing.base import ParseOptions
+    from fapiao.core.parsing.base import FileFormat, ParseOptions
     from fapiao.core.parsing.pdf import PdfParser
+    from fapiao.core.parsing.registry import parser_for
 
     folder = samples_dir()
     if not folder.is_dir():
@@ -443,13 +494,20 @@ def bench_real(results: dict[str, Any], with_ocr: bool) -> None:
         "gross_amount",
         "is_red",
     )
-    cases = sorted((ROOT / "tests" / "expected" / "pdf").glob("*.json"))
+    expected_dir = ROOT / "tests" / "expected"
+    cases = [
+        case
+        for kind in ("xml", "ofd", "pdf")
+        for case in sorted(expected_dir.glob(f"{kind}/*.json"))
+    ]
     if with_ocr:
-        cases += sorted((ROOT / "tests" / "expected" / "image").glob("*.json"))
+        cases += sorted((expected_dir / "image").glob("*.json"))
     runs: list[tuple[Path, str, Any]] = []
     for case in cases:
         if case.parent.name == "pdf":
             runs.append((case, "", PdfParser()))
+        elif case.parent.name in ("xml", "ofd"):
+            runs.append((case, "", parser_for(FileFormat(case.parent.name))))
         else:  # both image modes, ONNX Runtime on one thread
             runs += [(case, f" ({mode})", parser) for mode, parser in _image_parsers().items()]
     for case, mode, parser in runs:

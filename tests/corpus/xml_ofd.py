@@ -360,8 +360,35 @@ def _attachment_xml(truth: Truth) -> str:
     )
 
 
-def ofd(truth: Truth, variant: str) -> bytes:
-    """The invoice as an OFD package in one vendor variant (see OFD_VARIANTS)."""
+def qr_payload(truth: Truth) -> str:
+    """The QR text printed on the invoice (formats.md §3): 价税合计 on 数电, 金额 on legacy."""
+    date = f"{truth.issue_date:%Y%m%d}"
+    if truth.digital:
+        kind = "31" if truth.special else "32"
+        return f"01,{kind},,{truth.number},{_money(truth.gross)},{date},,A1B2"
+    kind = "20" if truth.kind == "vat_special_electronic" else "10"
+    return (
+        f"01,{kind},{truth.code},{truth.number},{_money(truth.net)},{date},{truth.check_code},C3D4,"
+    )
+
+
+def qr_png(payload: str) -> bytes:
+    """A QR code image (PNG) of ``payload``, as OFD packages keep it under ``Res/``."""
+    import qrcode
+
+    code = qrcode.QRCode(border=2, box_size=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(payload)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").get_image().convert("L").save(
+        buffer, format="PNG"
+    )
+    return buffer.getvalue()
+
+
+def ofd(truth: Truth, variant: str, *, qr_image: bool = False) -> bytes:
+    """The invoice as an OFD package in one vendor variant (see OFD_VARIANTS); with
+    ``qr_image``, its QR code as a PNG in ``Doc_0/Res/`` (read with ``--verify-qr``)."""
     if variant not in OFD_VARIANTS:
         raise ValueError(variant)
     if truth.digital and variant not in DIGITAL_VARIANTS:
@@ -447,7 +474,10 @@ def ofd(truth: Truth, variant: str) -> bytes:
         "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
     )
     members = {"OFD.xml": ofd_xml, **files}
-    return zip_of({name: text.encode("utf-8") for name, text in members.items()})
+    packed = {name: text.encode("utf-8") for name, text in members.items()}
+    if qr_image:
+        packed["Doc_0/Res/qr.png"] = qr_png(qr_payload(truth))
+    return zip_of(packed)
 
 
 # --- ZIP and hostile input -----------------------------------------------------------------

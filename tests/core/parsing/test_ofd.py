@@ -115,3 +115,30 @@ def test_taxplatform_sample_qr_png_is_read_by_the_real_decoder(samples: Path) ->
     invoice = read_ofd(data, ParseOptions(verify_qr=True))
     assert "ofd.qr_unreadable" not in [f.code for f in invoice.findings]
     assert [f for f in invoice.findings if f.code == "merge.disagreement"] == []
+
+
+@pytest.mark.parametrize("red", [False, True])
+def test_synthetic_qr_png_is_read_and_agrees_in_every_variant(
+    corpus: ModuleType, red: bool
+) -> None:
+    """The bench's verify-qr corpus: every variant's QR image is decoded for real and agrees
+    with the structured data (a QR that cannot be read would leave the first assert false)."""
+    rng = random.Random(9)
+    for variant in corpus.OFD_VARIANTS:
+        digital = variant in corpus.DIGITAL_VARIANTS
+        truth = corpus.random_truth(rng, digital=digital, red=red)
+        data = corpus.ofd(truth, variant, qr_image=True)
+        invoice = read_ofd(data, ParseOptions(verify_qr=True))
+        codes = [f.code for f in invoice.findings]
+        assert "ofd.qr_unreadable" not in codes, variant
+        assert "merge.disagreement" not in codes, (variant, invoice.findings)
+        members = corpus.unzip(data)
+        wrong = corpus.qr_payload(truth).replace(truth.number, truth.number[:-1] + "0", 1)
+        if wrong == corpus.qr_payload(truth):
+            wrong = corpus.qr_payload(truth).replace(truth.number, truth.number[:-1] + "1", 1)
+        members["Doc_0/Res/qr.png"] = corpus.qr_png(wrong)
+        tampered = read_ofd(corpus.zip_of(members), ParseOptions(verify_qr=True))
+        assert tampered.number == truth.number, variant
+        assert [f.field for f in tampered.findings if f.code == "merge.disagreement"] == [
+            "number"
+        ], variant
