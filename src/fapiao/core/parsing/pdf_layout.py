@@ -150,20 +150,23 @@ class _Columns:
         return chain
 
 
+_BLOCK_HEADS = {"购": "buyer", "销": "seller"}
+_BLOCK_SECONDS = {"买": "buyer", "售": "seller"}
+
+
 def _markers(reader: Reader, columns: _Columns) -> list[tuple[str, float, float, float]]:
     """Block labels: (party, x, top, bottom) for 购买方 (buyer) and 销售方 (seller)."""
     height = reader.spacing.height
     found: list[tuple[str, float, float, float]] = []
-    for glyph in reader.glyphs:
-        party = {"购": "buyer", "销": "seller"}.get(glyph.text)
-        if party is None:
-            continue
+    for glyph in [g for g in reader.glyphs if g.text in _BLOCK_HEADS]:
+        party = _BLOCK_HEADS[glyph.text]
         chain = columns.stack(glyph, height)
         if len(chain) >= 2 and chain[1].text in "买售方":
             found.append((party, glyph.x0, chain[0].y0, chain[-1].y1))
-    for glyph in reader.glyphs:  # OCR may miss the first character: 买方 / 售方 also say it
-        party = {"买": "buyer", "售": "seller"}.get(glyph.text)
-        if party is None or any(m[0] == party for m in found):
+    # OCR may miss the first character: 买方 / 售方 also say it
+    for glyph in [g for g in reader.glyphs if g.text in _BLOCK_SECONDS]:
+        party = _BLOCK_SECONDS[glyph.text]
+        if any(m[0] == party for m in found):
             continue
         chain = columns.stack(glyph, height)
         if len(chain) >= 2 and chain[1].text == "方":
