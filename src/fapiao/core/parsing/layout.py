@@ -184,11 +184,19 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     # of comparable height; the last two are the extent of every glyph in the line.
     active: list[list[Any]] = []
     bands: list[list[Any]] = []
+    # The band of the previous glyph with a box of non-zero height.  A glyph with exactly its
+    # top and bottom (half of them: digits, runs of one font) joins that band and cannot change
+    # it: the band already holds that extent, and no other band can overlap it better.
+    last: list[Any] | None = None
+    last_top = last_bottom = 0.0
     for glyph, g_height in zip(ordered, heights, strict=True):
         if g_height < cut:
             small.append(glyph)
             continue
         g_top, g_bottom = glyph.y0, glyph.y1
+        if last is not None and g_top == last_top and g_bottom == last_bottom:
+            last[2].glyphs.append(glyph)
+            continue
         g_cy = (g_top + g_bottom) / 2
         best: list[Any] | None = None
         best_ratio = 0.0
@@ -209,9 +217,9 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
         if closed:
             active = [band for band in active if band[1] > g_top]
         if best is None:
-            band = [g_top, g_bottom, Line([glyph]), g_top, g_bottom]
-            active.append(band)
-            bands.append(band)
+            best = [g_top, g_bottom, Line([glyph]), g_top, g_bottom]
+            active.append(best)
+            bands.append(best)
         else:
             best[2].glyphs.append(glyph)
             if g_top < best[3]:
@@ -223,6 +231,7 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
                     best[0] = g_top
                 if g_bottom > best[1]:
                     best[1] = g_bottom
+        last, last_top, last_bottom = (best if g_bottom > g_top else None), g_top, g_bottom
     for glyph in small:
         g_top, g_bottom = glyph.y0, glyph.y1
         g_cy = (g_top + g_bottom) / 2

@@ -198,18 +198,16 @@ def _party_of(
 def _remark(reader: Reader, columns: _Columns) -> tuple[str | None, float]:
     height = reader.spacing.height
     span: tuple[float, float, float] | None = None
-    for glyph in reader.glyphs:
-        if glyph.text == "备":
-            chain = columns.stack(glyph, height)
-            if len(chain) >= 2 and chain[1].text == "注":
-                span = (max(g.x1 for g in chain[:2]), chain[0].y0, chain[1].y1)
-                break
+    for glyph in [g for g in reader.glyphs if g.text == "备"]:
+        chain = columns.stack(glyph, height)
+        if len(chain) >= 2 and chain[1].text == "注":
+            span = (max(g.x1 for g in chain[:2]), chain[0].y0, chain[1].y1)
+            break
     if span is None:
         return None, 1.0
     x, top, bottom = span
-    glyphs = [
-        g for g in reader.glyphs if g.x0 > x and top - 2 * height <= g.cy <= bottom + 2 * height
-    ]
+    above, below = top - 2 * height, bottom + 2 * height
+    glyphs = [g for g in reader.glyphs if g.x0 > x and above <= (g.y0 + g.y1) / 2 <= below]
     lines = group_lines(glyphs)
     rows: list[str] = []
     score = 1.0
