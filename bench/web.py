@@ -19,6 +19,8 @@ of the process per request (the web side; PostgreSQL's own CPU is not in it):
   keyset pages), filtered pages, and the list's search box;
 * the search page (``/search/?q=``): keywords (pinyin initials, item words, names), a number
   with one digit wrong, filters;
+* the API's invoice list with a search text (``/api/invoices?q=``: a page of 50 and the count of
+  every match, through the search index);
 * the dashboard page and each of its charts' JSON with the chart cache emptied before each
   request (what the first visitor after a change waits for).
 
@@ -197,6 +199,13 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         ],
         "dashboard_page": ["/dashboard/"],
     }
+    from fapiao.web.api.services import api_token_create
+
+    _, raw_token = api_token_create(user=clerk, company=company, name="bench")
+    api_client = Client(headers={"Authorization": f"Bearer {raw_token}"})
+    api_pages = {
+        "api_list_search": [f"/api/invoices?q={k}&limit=50" for k in keywords],
+    }
     results: dict[str, Any] = {
         "backend": connection.vendor,
         "rows": args.rows,
@@ -210,6 +219,13 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         encoded = [quote(u, safe="/?=&%") for u in urls]
         try:
             results[name] = _runs(client, encoded, args.samples, args.runs)
+        except AssertionError as exc:
+            results[name] = {"error": str(exc)}
+        log(f"  {name}: {results[name]}")
+    for name, urls in api_pages.items():
+        encoded = [quote(u, safe="/?=&%") for u in urls]
+        try:
+            results[name] = _runs(api_client, encoded, args.samples, args.runs)
         except AssertionError as exc:
             results[name] = {"error": str(exc)}
         log(f"  {name}: {results[name]}")

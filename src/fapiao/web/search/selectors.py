@@ -40,6 +40,8 @@ SORTS: dict[str, tuple[str, ...]] = {
 MAX_TYPO_CANDIDATES = 200
 COMMON_MATCHES = 2000
 """A text matching at least this many invoices is filtered while walking the sort order."""
+ALL_MATCHES = 10**9
+"""A count limit that every match fits under (counting them all, for readers of every match)."""
 COUNT_BUDGET_S = 0.03
 """How long SQLite may count a text's matches before the text is taken as common."""
 PROGRESS_STEPS = 1000
@@ -232,10 +234,15 @@ class TextMatch:
         return Q(Exists(entry.filter(self.row_test)))
 
 
-def _text_match(query: Query, company_id: int) -> TextMatch:
+def _text_match(query: Query, company_id: int, *, walk_common: bool = True) -> TextMatch:
     """The full-text condition.  A rare text drives the query from its matches (then sorts
     them); a common one is checked row by row while the sort index is walked, which stops
     after one page instead of sorting every match.
+
+    ``walk_common=False`` is for readers that count or read every match (the API's total, the
+    exports): on SQLite a text whose matches the full-text index yields within the count budget
+    is then matched by id even when common, since a row-by-row test over every row costs far
+    more than the set; only a text too costly to count (a short prefix) is tested by row.
     """
     if connection.vendor == "postgresql":
         ids = _pg_matches(query, company_id)
@@ -249,8 +256,9 @@ def _text_match(query: Query, company_id: int) -> TextMatch:
                 [pg_tsquery(query, company_id)],
             )
         )
-    count = _match_count(query, company_id, COMMON_MATCHES)
-    if count is None or count >= COMMON_MATCHES:
+    limit = COMMON_MATCHES if walk_common else ALL_MATCHES
+    count = _match_count(query, company_id, limit)
+    if count is None or (walk_common and count >= COMMON_MATCHES):
         # Common: each row walked in the sort order tests its own tokens (no full-text set is
         # built, which for a short prefix means merging thousands of terms), so a page stops
         # the walk early.
@@ -269,7 +277,7 @@ def invoice_text_condition(*, company: Company, text: str) -> Q:
     query = parse_query(text)
     if query.is_empty:
         return Q()
-    condition = _text_match(query, company.pk).on_invoices(company.pk)
+    condition = _text_match(query, company.pk, walk_common=False).on_invoices(company.pk)
     if query.number is not None:
         typo_ids = typo_matches(company=company, number=query.number)
         if typo_ids:
