@@ -240,14 +240,22 @@ def _text_match(query: Query, company_id: int, *, walk_common: bool = True) -> T
     after one page instead of sorting every match.
 
     ``walk_common=False`` is for readers that count or read every match (the API's total, the
-    exports): on SQLite a text whose matches the full-text index yields within the count budget
-    is then matched by id even when common, since a row-by-row test over every row costs far
-    more than the set; only a text too costly to count (a short prefix) is tested by row.
+    exports): a common text is then matched by id through the full-text index (PostgreSQL's GIN
+    index; SQLite's FTS when it yields the set within the count budget), since a token test on
+    every row costs far more than the set; only a text that SQLite cannot count in time (a short
+    prefix that expands to thousands of terms) is tested by row.
     """
     if connection.vendor == "postgresql":
         ids = _pg_matches(query, company_id)
         if ids is not None:  # rare: the matches by primary key, then sorted
             return TextMatch(ids=ids)
+        if not walk_common:  # every match is read: the GIN index yields the set
+            matched = RawSQL(
+                "SELECT invoice_id FROM search_searchentry "
+                "WHERE array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery",
+                [pg_tsquery(query, company_id)],
+            )
+            return TextMatch(ids=matched)
         # `|| ''` hides the test from the GIN index: it is made on the rows walked.
         return TextMatch(
             row_test=_OnColumn(
