@@ -92,19 +92,21 @@ def page_glyphs(page: Any) -> list[Glyph]:
         ctypes.c_double(),
         ctypes.c_double(),
     )
-    refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
-    texts: dict[int, str] = {}
+    at_left, at_right = ctypes.byref(left), ctypes.byref(right)
+    at_bottom, at_top = ctypes.byref(bottom), ctypes.byref(top)
     try:
         count = pdfium_c.FPDFText_CountChars(raw)
+        codes = _page_codes(raw, count) if count > 0 else []
+        # The text of each distinct code once; "" for spaces, controls and lone surrogates.
+        texts = {
+            code: "" if code <= 32 or 0xD800 <= code <= 0xDFFF else clean_text(chr(code))
+            for code in set(codes)
+        }
         handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
         get_box = _GET_CHAR_BOX
-        for i, code in enumerate(_page_codes(raw, count) if count > 0 else ()):
-            if code <= 32 or 0xD800 <= code <= 0xDFFF:
-                continue
-            text = texts.get(code)
-            if text is None:
-                text = texts[code] = clean_text(chr(code))
-            if not text or not get_box(handle, i, *refs):
+        for i, code in enumerate(codes):
+            text = texts[code]
+            if not text or not get_box(handle, i, at_left, at_right, at_bottom, at_top):
                 continue
             y0, y1 = height - top.value, height - bottom.value
             if y0 == y1:
