@@ -185,7 +185,7 @@ def _pg_estimate(tsquery: str) -> int:
 
 
 class _OnColumn(Expression):
-    """A SQL condition on one column of the entry row, written ``{}`` in ``sql``.
+    """A SQL condition on one column of the row, written ``{}`` in ``sql``.
 
     The column is compiled for whatever alias the query gives the table (``U0`` inside a
     subquery), which a :class:`RawSQL` naming ``search_searchentry`` cannot do.
@@ -193,7 +193,7 @@ class _OnColumn(Expression):
 
     conditional = True
 
-    def __init__(self, column: str, sql: str, params: Sequence[str]) -> None:
+    def __init__(self, column: str, sql: str, params: Sequence[Any]) -> None:
         super().__init__(output_field=BooleanField())
         self.column: Any = F(column)
         self.sql = sql
@@ -205,7 +205,7 @@ class _OnColumn(Expression):
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.column,) = exprs
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str, ...]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         column_sql, column_params = compiler.compile(self.column)
         if column_params:  # a plain column has none; the placeholders below assume so
             raise ValueError(f"column with parameters: {column_sql}")
@@ -223,15 +223,21 @@ class TextMatch:
     def on_entries(self) -> Q:
         """The condition on ``SearchEntry`` rows."""
         if self.row_test is None:
-            return Q(invoice_id__in=self.ids)
+            return self._ids_in("invoice_id")
         return Q(self.row_test)
 
     def on_invoices(self, company_id: int) -> Q:
         """The same condition on the company's ``InvoiceRecord`` rows."""
         if self.row_test is None:
-            return Q(pk__in=self.ids)
+            return self._ids_in("pk")
         entry = SearchEntry.objects.filter(invoice_id=OuterRef("pk"), company_id=company_id)
         return Q(Exists(entry.filter(self.row_test)))
+
+    def _ids_in(self, column: str) -> Q:
+        if isinstance(self.ids, list) and connection.vendor == "postgresql":
+            # thousands of ids as one array parameter, not one placeholder each
+            return Q(_OnColumn(column, "{} = ANY(%s)", [self.ids]))
+        return Q(**{f"{column}__in": self.ids})
 
 
 def _text_match(query: Query, company_id: int, *, walk_common: bool = True) -> TextMatch:
