@@ -8,6 +8,7 @@ the rest is one ORM query that the ``(company_id, …)`` indexes serve.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -142,6 +143,13 @@ def _token_tests(query: Query, company_id: int) -> tuple[str, list[str]]:
     return " AND ".join(tests), params
 
 
+_PG_MATCHES = (
+    "SELECT invoice_id FROM search_searchentry "
+    "WHERE array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery"
+)
+"""The entries a tsquery matches, through the GIN index on the tokens."""
+
+
 def _pg_matches(query: Query, company_id: int) -> list[int] | None:
     """The ids a rare text matches, through the GIN index; None when the text is common.
 
@@ -156,11 +164,7 @@ def _pg_matches(query: Query, company_id: int) -> list[int] | None:
             return None
         limit = PG_COMMON_MATCHES
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT invoice_id FROM search_searchentry "
-            "WHERE array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery LIMIT %s",
-            [tsquery, limit + 1],
-        )
+        cursor.execute(_PG_MATCHES + " LIMIT %s", [tsquery, limit + 1])
         ids = [int(row[0]) for row in cursor.fetchall()]
     return ids if len(ids) <= limit else None
 
@@ -173,11 +177,7 @@ def _pg_estimate(tsquery: str) -> int:
     time in proportion to the matches (a bitmap of every one of them).
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchentry "
-            "WHERE array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery",
-            [tsquery],
-        )
+        cursor.execute("EXPLAIN (FORMAT JSON) " + _PG_MATCHES, [tsquery])
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
@@ -217,21 +217,24 @@ class TextMatch:
     """How a text is matched: by the invoice ids it matches (a rare text), or by a test made on
     each entry row while the rows are walked in the sort order (a common one)."""
 
-    ids: Any = None
+    ids: list[int] | RawSQL | None = None
     row_test: _OnColumn | None = None
+    typo_ids: frozenset[int] = frozenset()
+    """Invoices whose number is the typed number with one digit wrong (matched besides)."""
 
     def on_entries(self) -> Q:
         """The condition on ``SearchEntry`` rows."""
-        if self.row_test is None:
-            return self._ids_in("invoice_id")
-        return Q(self.row_test)
+        found = self._ids_in("invoice_id") if self.row_test is None else Q(self.row_test)
+        return found | Q(invoice_id__in=sorted(self.typo_ids)) if self.typo_ids else found
 
     def on_invoices(self, company_id: int) -> Q:
         """The same condition on the company's ``InvoiceRecord`` rows."""
         if self.row_test is None:
-            return self._ids_in("pk")
-        entry = SearchEntry.objects.filter(invoice_id=OuterRef("pk"), company_id=company_id)
-        return Q(Exists(entry.filter(self.row_test)))
+            found = self._ids_in("pk")
+        else:
+            entry = SearchEntry.objects.filter(invoice_id=OuterRef("pk"), company_id=company_id)
+            found = Q(Exists(entry.filter(self.row_test)))
+        return found | Q(pk__in=sorted(self.typo_ids)) if self.typo_ids else found
 
     def _ids_in(self, column: str) -> Q:
         if isinstance(self.ids, list) and connection.vendor == "postgresql":
@@ -256,11 +259,7 @@ def _text_match(query: Query, company_id: int, *, walk_common: bool = True) -> T
         if ids is not None:  # rare: the matches by primary key, then sorted
             return TextMatch(ids=ids)
         if not walk_common:  # every match is read: the GIN index yields the set
-            matched = RawSQL(
-                "SELECT invoice_id FROM search_searchentry "
-                "WHERE array_to_tsvector(string_to_array(tokens, ' ')) @@ %s::tsquery",
-                [pg_tsquery(query, company_id)],
-            )
+            matched = RawSQL(_PG_MATCHES, [pg_tsquery(query, company_id)])  # noqa: S611 (constant SQL, values as parameters)
             return TextMatch(ids=matched)
         # `|| ''` hides the test from the GIN index: it is made on the rows walked.
         return TextMatch(
@@ -291,12 +290,16 @@ def invoice_text_condition(*, company: Company, text: str) -> Q:
     query = parse_query(text)
     if query.is_empty:
         return Q()
-    condition = _text_match(query, company.pk, walk_common=False).on_invoices(company.pk)
-    if query.number is not None:
-        typo_ids = typo_matches(company=company, number=query.number)
-        if typo_ids:
-            condition |= Q(pk__in=sorted(typo_ids))
-    return condition
+    return _search_match(query, company, walk_common=False).on_invoices(company.pk)
+
+
+def _search_match(query: Query, company: Company, *, walk_common: bool = True) -> TextMatch:
+    """The text's match (see :func:`_text_match`) with the number typos besides."""
+    match = _text_match(query, company.pk, walk_common=walk_common)
+    if query.number is None:
+        return match
+    typo_ids = typo_matches(company=company, number=query.number)
+    return dataclasses.replace(match, typo_ids=typo_ids)
 
 
 def typo_matches(*, company: Company, number: str) -> frozenset[int]:
@@ -355,12 +358,9 @@ def search_entries(
     query = parse_query(params.q)
     typo_ids: frozenset[int] = frozenset()
     if not query.is_empty:
-        condition = _text_match(query, company.pk).on_entries()
-        if query.number is not None:
-            typo_ids = typo_matches(company=company, number=query.number)
-            if typo_ids:
-                condition |= Q(invoice_id__in=sorted(typo_ids))
-        rows = rows.filter(condition)
+        match = _search_match(query, company)
+        rows = rows.filter(match.on_entries())
+        typo_ids = match.typo_ids
     return rows.order_by(*SORTS.get(params.sort, SORTS["-date"])), typo_ids
 
 
