@@ -339,9 +339,7 @@ def _attachment_xml(truth: Truth) -> str:
         f"</fp:GoodsInfo>"
         for line in truth.lines
     )
-    qr_type = "20" if truth.kind == "vat_special_electronic" else "10"
-    qr = f"01,{qr_type},{truth.code},{truth.number},{_money(truth.net)},"
-    qr += f"{truth.issue_date:%Y%m%d},{truth.check_code},0941,"
+    qr = qr_payload(truth)
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<eInvoice xmlns:fp="http://www.edrm.org.cn/schema/e-invoice/2019" Version="1.0">'
@@ -368,7 +366,7 @@ def qr_payload(truth: Truth) -> str:
         return f"01,{kind},,{truth.number},{_money(truth.gross)},{date},,A1B2"
     kind = "20" if truth.kind == "vat_special_electronic" else "10"
     return (
-        f"01,{kind},{truth.code},{truth.number},{_money(truth.net)},{date},{truth.check_code},C3D4,"
+        f"01,{kind},{truth.code},{truth.number},{_money(truth.net)},{date},{truth.check_code},0941,"
     )
 
 

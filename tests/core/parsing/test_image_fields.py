@@ -74,6 +74,13 @@ class FakeRegionEngine:
 
 SELLER_ID = "91110108MA01ABCD2E"
 BUYER_ID = "91310115MA1K3XYZ7P"
+PARTIES = {
+    "seller.name": "上海测试贸易有限公司",
+    "seller.tax_id": SELLER_ID,
+    "buyer.name": "北京示例科技有限公司",
+    "buyer.tax_id": BUYER_ID,
+}
+"""The parties of the legacy test page, as key-field mode must read them."""
 
 
 def _digital_page() -> list[tuple[str, Quad]]:
@@ -225,12 +232,7 @@ def test_digital_page_reads_parties_totals_and_number_only() -> None:
     assert "*信息技术服务*技术服务费用" not in [b.text for b in boxes]
     assert "*信息技" in engine.probed()  # the first box of an item row, probed only
     assert engine.read_calls == 2
-    assert _parties(boxes) == {
-        "seller.name": "上海测试贸易有限公司",
-        "seller.tax_id": SELLER_ID,
-        "buyer.name": "北京示例科技有限公司",
-        "buyer.tax_id": BUYER_ID,
-    }
+    assert _parties(boxes) == PARTIES
 
 
 def test_rows_below_the_totals_are_read_only_when_a_party_is_missing() -> None:
@@ -247,12 +249,7 @@ def test_rows_below_the_totals_are_read_only_when_a_party_is_missing() -> None:
     assert "示例路2号021-87654321" not in whole
     assert "03+<5*/>8-03+<5*/>8-03+<5*/>8-" not in whole
     assert "示例路1号010-12345678" not in whole
-    assert _parties(boxes) == {
-        "seller.name": "上海测试贸易有限公司",
-        "seller.tax_id": SELLER_ID,
-        "buyer.name": "北京示例科技有限公司",
-        "buyer.tax_id": BUYER_ID,
-    }
+    assert _parties(boxes) == PARTIES
 
 
 def test_a_label_takes_the_readable_box_to_its_right_not_a_stray_mark() -> None:
