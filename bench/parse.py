@@ -179,12 +179,9 @@ def bench_structured(n: int, results: dict[str, Any]) -> None:
             _show("  files where the QR disagreed", f"{disagreements}", "expected 0")
 
 
-def bench_pdf(n: int, n_baseline: int, results: dict[str, Any]) -> None:
-    """PDF text layer with and without verify-qr, pdfplumber baseline, accuracy and memory."""
-    from fapiao.core.parsing.base import ParseOptions
-    from fapiao.core.parsing.pdf import PdfParser
-
-    corpus = sys.modules["bench_corpus_pdf_image"]
+def pdf_corpus(corpus: ModuleType, n: int) -> tuple[list[bytes], list[Any]]:
+    """The benchmark's PDFs and their truths: 数电 and legacy layouts, a red invoice in seven,
+    spaced glyphs in one in ten, a vector QR in one in four (also used by pdf_compare.py)."""
     rng = random.Random(1)
     truths = []
     files = []
@@ -193,6 +190,16 @@ def bench_pdf(n: int, n_baseline: int, results: dict[str, Any]) -> None:
         data, _ = corpus.invoice_pdf([truth], spaced=i % 10 == 3, qr_vector=i % 4 == 0)
         truths.append(truth)
         files.append(data)
+    return files, truths
+
+
+def bench_pdf(n: int, n_baseline: int, results: dict[str, Any]) -> None:
+    """PDF text layer with and without verify-qr, pdfplumber baseline, accuracy and memory."""
+    from fapiao.core.parsing.base import ParseOptions
+    from fapiao.core.parsing.pdf import PdfParser
+
+    corpus = sys.modules["bench_corpus_pdf_image"]
+    files, truths = pdf_corpus(corpus, n)
     parser = PdfParser()
     MEMORY_SAMPLES["pdf"] = files[:50]
     MEMORY_SAMPLES["pdf_verify_qr"] = files[:50]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import random
 import statistics
 import subprocess
 import sys
@@ -29,14 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def _files(count: int) -> list[bytes]:
     sys.path.insert(0, str(ROOT / "tests"))
     from corpus import pdf_image as corpus
+    from parse import pdf_corpus  # bench/parse.py, beside this file
 
-    rng = random.Random(1)
-    files = []
-    for i in range(count):
-        truth = corpus.random_invoice(rng, digital=i % 2 == 0, red=i % 7 == 1)
-        data, _ = corpus.invoice_pdf([truth], spaced=i % 10 == 3, qr_vector=i % 4 == 0)
-        files.append(data)
-    return files
+    return pdf_corpus(corpus, count)[0]
 
 
 def child(files_path: Path, passes: int) -> None:

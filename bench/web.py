@@ -212,20 +212,16 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "seeded_now": args.fresh,
         "setup_s": round(setup_s, 1),
     }
-    for name, urls in pages.items():
+    for name, (pages_client, urls) in {
+        **{name: (client, urls) for name, urls in pages.items()},
+        **{name: (api_client, urls) for name, urls in api_pages.items()},
+    }.items():
         if not urls:
             results[name] = {"error": "no pages to time"}
             continue
         encoded = [quote(u, safe="/?=&%") for u in urls]
         try:
-            results[name] = _runs(client, encoded, args.samples, args.runs)
-        except AssertionError as exc:
-            results[name] = {"error": str(exc)}
-        log(f"  {name}: {results[name]}")
-    for name, urls in api_pages.items():
-        encoded = [quote(u, safe="/?=&%") for u in urls]
-        try:
-            results[name] = _runs(api_client, encoded, args.samples, args.runs)
+            results[name] = _runs(pages_client, encoded, args.samples, args.runs)
         except AssertionError as exc:
             results[name] = {"error": str(exc)}
         log(f"  {name}: {results[name]}")
